@@ -1,0 +1,59 @@
+# The single entry point. `make run` and `make test` do all set-up themselves.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+VENV := .venv
+BIN := $(VENV)/bin
+RASA := $(BIN)/rasa
+PY := $(BIN)/python
+export PYTHONPATH := $(CURDIR)
+export TF_CPP_MIN_LOG_LEVEL := 2
+export SQLALCHEMY_SILENCE_UBER_WARNING := 1
+export RASA_TELEMETRY_ENABLED := false
+
+.PHONY: help setup nlp train run shell test test-unit test-conversations validate \
+        eval-nlu crossval bench clean lock
+
+help:  ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-20s %s\n", $$1, $$2}'
+
+setup:  ## create .venv with Python 3.10 and the pinned dependencies (no-op when up to date)
+	@bash scripts/setup.sh
+
+nlp: setup  ## build the clinical spaCy pipeline from bot/data into .build/knee_nlp
+	@bash scripts/build_nlp.sh
+
+train: nlp  ## train the model if data/, domain.yml, config.yml or the NLU changed
+	@bash scripts/train_if_needed.sh
+
+run: train  ## set up, train if needed, start the action server and Rasa (Ctrl-C stops both)
+	@bash scripts/run.sh
+
+shell: train  ## chat in the terminal (rasa shell) with the action server running
+	@bash scripts/shell.sh
+
+validate: setup  ## rasa data validate --fail-on-warnings
+	@mkdir -p .data
+	$(RASA) data validate --fail-on-warnings --quiet
+
+test-unit: nlp  ## pytest: bot/ and actions/ unit tests
+	$(PY) -m pytest tests/unit -q
+
+test-conversations: train  ## conversation tests (tests/test_*.yml) against the trained model
+	@bash scripts/test_conversations.sh
+
+test: validate train  ## set up, train if needed, validate, run every test; non-zero on any failure
+	$(PY) -m pytest tests -q
+	@bash scripts/test_conversations.sh
+
+eval-nlu: train  ## per-feature P/R/F1, micro-F1, red-flag recall on tests/nlu_eval
+	$(PY) -m bot.eval_nlu tests/nlu_eval/dev.yml
+
+crossval: setup  ## Rasa NLU cross-validation; report kept in results/crossval
+	$(RASA) test nlu --nlu data/nlu --cross-validation --folds 3 --out results/crossval
+
+clean:  ## remove the venv, models, built pipeline, results and local conversations
+	rm -rf $(VENV) models .build results .data .pytest_cache
+	find . -name __pycache__ -type d -prune -exec rm -rf {} +
+
+lock:  ## regenerate constraints.txt from a fresh install of requirements*.txt
+	@bash scripts/lock.sh

@@ -1,0 +1,1 @@
+"""Custom actions (rasa-sdk). Thin: read the tracker, call `bot`, utter responses."""

@@ -1,0 +1,67 @@
+"""The assessment, its explanation and guidance, and the clinician summary."""
+from __future__ import annotations
+
+from typing import Any, Dict, List, Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions import slots
+from bot.assessment import assess
+from bot.explain import clinician_summary, explain
+from bot.knowledge import screening
+
+
+def _assess(tracker: Tracker):
+    return assess(
+        slots.list_slot(tracker, slots.FEATURES_PRESENT),
+        slots.list_slot(tracker, slots.FEATURES_ABSENT),
+    )
+
+
+class ActionGiveAssessment(Action):
+    """Explains which pattern the answers fit and always gives guidance."""
+
+    def name(self) -> Text:
+        return "action_give_assessment"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[Dict[Text, Any]]:
+        result = _assess(tracker)
+        parts = explain(result)
+        dispatcher.utter_message(
+            response="utter_assessment", pattern=parts["pattern"], evidence=parts["evidence"]
+        )
+        dispatcher.utter_message(
+            response="utter_guidance", guidance=parts["guidance"], checks=parts["checks"]
+        )
+        dispatcher.utter_message(response="utter_anything_else")
+        return [
+            SlotSet(slots.TRIAGE, result.triage),
+            SlotSet(slots.ASSESSMENT, result.assessment),
+        ]
+
+
+class ActionClinicianSummary(Action):
+    """A summary to show a GP or physiotherapist: plain text, plus a structured payload."""
+
+    def name(self) -> Text:
+        return "action_clinician_summary"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[Dict[Text, Any]]:
+        result = _assess(tracker)
+        asked = slots.list_slot(tracker, slots.QUESTIONS_ASKED)
+        present = slots.list_slot(tracker, slots.FEATURES_PRESENT)
+        absent = slots.list_slot(tracker, slots.FEATURES_ABSENT)
+        screened = [f for f in screening() if f in asked or f in present or f in absent]
+        summary = clinician_summary(present, absent, screened, result)
+        dispatcher.utter_message(
+            response="utter_summary",
+            text=summary["text"],
+            json_message={"type": "clinician_summary", **{k: v for k, v in summary.items() if k != "text"}},
+        )
+        return []

@@ -1,0 +1,60 @@
+"""action_track_features: runs after EVERY user message (a custom slot mapping).
+
+It folds the message's clinical entities into features_present/absent, sets
+triage, fills the interview's answer slots, and raises a red-flag alert the
+moment a new red flag appears, whatever the conversation was doing.
+"""
+from __future__ import annotations
+
+from typing import Any, Dict, List, Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions import slots
+from bot.assessment import assess
+from bot.explain import explain
+from bot.tracking import fold_turn
+
+ENTITY = "clinical_feature"
+
+
+class ActionTrackFeatures(Action):
+    def name(self) -> Text:
+        return "action_track_features"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[Dict[Text, Any]]:
+        message = tracker.latest_message or {}
+        mentions = [
+            (entity.get("value"), entity.get("role"))
+            for entity in message.get("entities") or []
+            if entity.get("entity") == ENTITY
+        ]
+        announced = slots.list_slot(tracker, slots.RED_FLAGS_ANNOUNCED)
+        result = fold_turn(
+            present=slots.list_slot(tracker, slots.FEATURES_PRESENT),
+            absent=slots.list_slot(tracker, slots.FEATURES_ABSENT),
+            answers=slots.answers(tracker),
+            mentions=mentions,
+            intent=(message.get("intent") or {}).get("name"),
+            requested=slots.pending_question(tracker),
+            announced=announced,
+        )
+        events = [
+            SlotSet(slots.FEATURES_PRESENT, result.present),
+            SlotSet(slots.FEATURES_ABSENT, result.absent),
+            SlotSet(slots.TRIAGE, result.triage),
+        ]
+        events += [
+            SlotSet(feature_id, value)
+            for feature_id, value in result.answers.items()
+            if tracker.get_slot(feature_id) != value
+        ]
+        if result.new_red_flags:
+            guidance = explain(assess(result.present, result.absent))["guidance"]
+            dispatcher.utter_message(response="utter_red_flag_alert", guidance=guidance)
+            events.append(SlotSet(slots.RED_FLAGS_ANNOUNCED, announced + result.new_red_flags))
+        return events

@@ -1,0 +1,5 @@
+"""Domain package of the knee-or-back assistant: clinical knowledge, NLU, assessment.
+
+Nothing in this package imports Rasa except the NLU component module
+(`bot.nlu_component`), so the clinical logic can be used and tested on its own.
+"""

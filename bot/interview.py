@@ -1,0 +1,67 @@
+"""Which question the interview asks next: a pure function, no Rasa import.
+
+The emergency screen comes first (bot/data/questions.yml `screening`), then
+pattern questions in the data's `order`, skipping whatever is already known and
+any pattern that is already settled, within the `stopping` budget. A red flag
+stops the interview at once: the person needs advice, not more questions.
+"""
+from __future__ import annotations
+
+from typing import Iterable, Optional
+
+from bot import features
+from bot.assessment import counts_toward
+from bot.features import KNEE, NERVE, ROUTINE
+from bot.knowledge import interview_order, load, screening
+
+
+def _settled(pattern: str, present: set, absent: set) -> bool:
+    config = load("assessment.yml")
+    score = sum(
+        weight
+        for pattern_of, weight in (counts_toward(f, present) for f in present if f in config["weights"])
+        if pattern_of == pattern
+    )
+    strong_denied = sum(
+        1
+        for f in absent
+        if f in config["weights"]
+        and config["weights"][f]["pattern"] == pattern
+        and config["weights"][f]["weight"] >= config["denial"]["min_weight"]
+    )
+    stopping = load("questions.yml")["stopping"]
+    return score >= config["thresholds"]["enough"] or strong_denied >= stopping["ruled_out_after"]
+
+
+def next_question(
+    present: Iterable[str],
+    absent: Iterable[str],
+    unanswered: Iterable[str] = (),
+    asked: Iterable[str] = (),
+) -> Optional[str]:
+    """The feature id to ask about next, or None when the interview is done.
+
+    present/absent: what the conversation knows; unanswered: ids the person
+    answered "not sure" or skipped; asked: ids the interview already asked.
+    """
+    present, absent = set(present), set(absent)
+    known = present | absent | set(unanswered)
+    if features.triage(present) != ROUTINE:
+        return None
+    for feature_id in screening():
+        if feature_id not in known:
+            return feature_id
+
+    stopping = load("questions.yml")["stopping"]
+    pattern_asked = [f for f in asked if f not in screening()]
+    if len(pattern_asked) >= stopping["max_pattern_questions"]:
+        return None
+    open_patterns = {p for p in (NERVE, KNEE) if not _settled(p, present, absent)}
+    if not open_patterns and len(pattern_asked) >= stopping["min_pattern_questions"]:
+        return None
+    for feature_id in interview_order():
+        if feature_id in known:
+            continue
+        if not open_patterns or features.group_of(feature_id) in open_patterns:
+            return feature_id
+    return None

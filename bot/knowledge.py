@@ -1,0 +1,83 @@
+"""The bot's knowledge data: topic answers, interview questions, and the YAML loader.
+
+All wording lives in `bot/data/*.yml`; this module only reads it. Every file is
+parsed once, on first use (nothing happens at import time). No Rasa import.
+"""
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Any, Dict, List
+
+import yaml
+
+from bot.features import DATA_DIR
+
+
+@lru_cache(maxsize=None)
+def load(filename: str) -> Dict[str, Any]:
+    """Parse `bot/data/<filename>` once. The result is shared: do not mutate it."""
+    with open(DATA_DIR / filename, encoding="utf-8") as handle:
+        return yaml.safe_load(handle)
+
+
+def _as_list(value: Any) -> List[str]:
+    return list(value) if isinstance(value, (list, tuple)) else [value]
+
+
+# ---------------------------------------------------------------- sources
+
+
+def sources() -> Dict[str, str]:
+    """Source id -> full title (e.g. "seed_000" -> "Sciatica and the knee: ...")."""
+    return dict(load("knowledge.yml")["sources"])
+
+
+def source_title(source_ids: Any) -> str:
+    """The title(s) of one source id or a list of them, joined by "; "."""
+    titles = load("knowledge.yml")["sources"]
+    return "; ".join(titles[sid] for sid in _as_list(source_ids))
+
+
+# ---------------------------------------------------------------- topics
+
+
+def topics() -> List[str]:
+    """Every topic name, in the file's order."""
+    return list(load("knowledge.yml")["topics"])
+
+
+def topic(name: str) -> Dict[str, Any]:
+    """One topic's answer: `text`, `source` (title) and `source_ids`.
+
+    Raises KeyError for an unknown topic name.
+    """
+    entry = load("knowledge.yml")["topics"][name]
+    return {
+        "text": entry["text"].strip(),
+        "source": source_title(entry["source"]),
+        "source_ids": _as_list(entry["source"]),
+    }
+
+
+# ---------------------------------------------------------------- interview
+
+
+def question(feature_id: str) -> Dict[str, str]:
+    """The yes/no question for a feature: `text`, `why`, `source` (id) and `source_title`."""
+    entry = load("questions.yml")["questions"][feature_id]
+    return {
+        "text": entry["text"].strip(),
+        "why": entry["why"].strip(),
+        "source": entry["source"],
+        "source_title": source_title(entry["source"]),
+    }
+
+
+def interview_order() -> List[str]:
+    """Feature ids in the order the interview should ask about them."""
+    return list(load("questions.yml")["order"])
+
+
+def screening() -> List[str]:
+    """The emergency red-flag screen, asked before the interview."""
+    return list(load("questions.yml")["screening"])

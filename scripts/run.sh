@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# Start the action server (5055) and the Rasa server (5005, REST + socket.io +
+# HTTP API), wait until both answer, print where to chat, and stop both cleanly
+# on Ctrl-C or TERM (no orphan processes).
+#   RASA_HOST (default 127.0.0.1)  interface to bind
+#   RASA_PORT (default 5005), ACTIONS_PORT (default 5055)
+#   RASA_AUTH_TOKEN                when set, the HTTP API requires it
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+HOST=${RASA_HOST:-127.0.0.1}
+PORT=${RASA_PORT:-5005}
+ACTIONS_PORT=${ACTIONS_PORT:-5055}
+MODEL=${RASA_MODEL:-models/knee.tar.gz}
+mkdir -p .data
+
+pids=()
+stop() {
+  trap - INT TERM EXIT
+  for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
+  for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
+}
+trap 'stop; exit 130' INT
+trap 'stop; exit 143' TERM
+trap stop EXIT
+
+.venv/bin/rasa run actions --actions actions --port "$ACTIONS_PORT" &
+pids+=($!)
+
+api_args=(--enable-api)
+if [[ -n "${RASA_AUTH_TOKEN:-}" ]]; then
+  api_args+=(--auth-token "$RASA_AUTH_TOKEN")
+fi
+.venv/bin/rasa run -m "$MODEL" -i "$HOST" -p "$PORT" "${api_args[@]}" \
+  --credentials credentials.yml --endpoints endpoints.yml \
+  --cors "${RASA_CORS:-http://localhost:$PORT}" &
+pids+=($!)
+
+for _ in $(seq 1 180); do
+  if curl -fsS "http://127.0.0.1:$PORT/" >/dev/null 2>&1; then
+    cat <<MSG
+
+  The knee-or-back assistant is running.
+    REST:     curl -s -XPOST http://$HOST:$PORT/webhooks/rest/webhook -d '{"sender":"me","message":"hello"}'
+    socket.io: http://$HOST:$PORT/socket.io
+    HTTP API: http://$HOST:$PORT/status${RASA_AUTH_TOKEN:+ (token required)}
+  Press Ctrl-C to stop.
+
+MSG
+    break
+  fi
+  for pid in "${pids[@]}"; do
+    kill -0 "$pid" 2>/dev/null || { echo "run: a server exited during start-up" >&2; exit 1; }
+  done
+  sleep 1
+done
+wait -n "${pids[@]}"

@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Train the model only when its inputs changed: data/, domain.yml, config.yml,
+# the NLU component and the lexicon it is built from. The fingerprint is a hash
+# of file contents (not mtimes), so a fresh clone of a trained tree is judged
+# by content. Random seeds are fixed in config.yml.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+MODEL=models/knee.tar.gz
+FINGERPRINT=models/.fingerprint
+
+inputs() {
+  find data bot/nlp bot/data/lexicon.yml bot/data/context_rules.yml bot/data/features.yml \
+       bot/nlu_component.py domain.yml config.yml constraints.txt \
+       -type f \( -name '*.yml' -o -name '*.py' -o -name '*.txt' \) 2>/dev/null | LC_ALL=C sort
+}
+want=$(inputs | xargs sha256sum | sha256sum | cut -c1-16)
+
+if [[ -f "$MODEL" && -f "$FINGERPRINT" && "$(cat "$FINGERPRINT")" == "$want" ]]; then
+  echo "train: model is up to date ($MODEL)"
+  exit 0
+fi
+echo "train: inputs changed, training $MODEL (1-3 minutes)"
+mkdir -p models
+.venv/bin/rasa train --fixed-model-name knee --out models --quiet "$@"
+echo "$want" > "$FINGERPRINT"

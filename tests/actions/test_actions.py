@@ -1,0 +1,138 @@
+"""The custom actions: what they read from the tracker, utter and return."""
+import pytest
+
+from actions.assessment import ActionClinicianSummary, ActionGiveAssessment
+from actions.interview import ASK_ACTIONS, ActionExplainWhy, ValidateInterviewForm
+from actions.knowledge import ActionAnswerTopic
+from actions.tracking import ActionTrackFeatures
+from bot.knowledge import interview_order, screening, topics
+from tests.actions.conftest import feature, responses, slot_events
+
+SCREEN = screening()
+
+
+async def test_tracking_records_present_and_absent(make_tracker, dispatcher, domain):
+    tracker = make_tracker(entities=[feature("numbness"), feature("tingling", "absent"), feature("low_back_pain", "historical")])
+    events = await ActionTrackFeatures().run(dispatcher, tracker, domain)
+    slots = slot_events(events)
+    assert slots["features_present"] == ["numbness"]
+    assert slots["features_absent"] == ["tingling"]
+    assert slots["triage"] == "routine"
+    assert slots["numbness"] == "yes" and slots["tingling"] == "no"
+    assert dispatcher.messages == []
+
+
+async def test_tracking_alerts_once_on_a_new_red_flag(make_tracker, dispatcher, domain):
+    tracker = make_tracker(entities=[feature("saddle_numbness")])
+    events = await ActionTrackFeatures().run(dispatcher, tracker, domain)
+    slots = slot_events(events)
+    assert slots["triage"] == "emergency"
+    assert slots["red_flags_announced"] == ["saddle_numbness"]
+    assert responses(dispatcher) == ["utter_red_flag_alert"]
+    assert "emergency" in dispatcher.messages[0]["guidance"]
+
+    again = make_tracker(slots=slots, entities=[feature("saddle_numbness")])
+    second = type(dispatcher)()
+    await ActionTrackFeatures().run(second, again, domain)
+    assert second.messages == []
+
+
+async def test_tracking_answers_the_pending_question(make_tracker, dispatcher, domain):
+    tracker = make_tracker(
+        slots={"requested_slot": "clicking_catching"}, intent="deny",
+        entities=[feature("tingling")], active_loop="interview_form",
+    )
+    slots = slot_events(await ActionTrackFeatures().run(dispatcher, tracker, domain))
+    assert slots["features_absent"] == ["clicking_catching"]
+    assert slots["features_present"] == ["tingling"]
+
+
+async def test_form_asks_the_screen_first_then_stops_on_red_flag(make_tracker, dispatcher, domain):
+    form = ValidateInterviewForm()
+    assert await form.required_slots([], dispatcher, make_tracker(), domain) == [SCREEN[0]]
+    flagged = make_tracker(slots={"features_present": ["both_legs"]})
+    assert await form.required_slots([], dispatcher, flagged, domain) == []
+
+
+async def test_form_skips_known_and_settled(make_tracker, dispatcher, domain):
+    tracker = make_tracker(slots={
+        "features_present": ["radiating_leg_pain", "numbness"], "features_absent": SCREEN, "questions_asked": SCREEN,
+    })
+    assert await ValidateInterviewForm().required_slots([], dispatcher, tracker, domain) == ["clicking_catching"]
+
+
+def test_every_interview_feature_has_an_ask_action_in_the_domain(domain):
+    for feature_id in SCREEN + interview_order():
+        assert f"action_ask_{feature_id}" in domain["actions"]
+        assert feature_id in domain["forms"]["interview_form"]["required_slots"]
+        assert ASK_ACTIONS[feature_id]().name() == f"action_ask_{feature_id}"
+
+
+async def test_ask_action_introduces_once_and_records_the_question(make_tracker, dispatcher, domain):
+    action = ASK_ACTIONS["tingling"]()
+    events = await action.run(dispatcher, make_tracker(), domain)
+    assert responses(dispatcher) == ["utter_start_interview", "utter_interview_question"]
+    assert "pins and needles" in dispatcher.messages[1]["question"]
+    assert slot_events(events)["questions_asked"] == ["tingling"]
+
+    later = type(dispatcher)()
+    await action.run(later, make_tracker(slots={"questions_asked": ["numbness"]}), domain)
+    assert responses(later) == ["utter_interview_question"]
+
+
+async def test_why_explains_the_pending_question_with_its_source(make_tracker, dispatcher, domain):
+    tracker = make_tracker(slots={"requested_slot": "clicking_catching"}, active_loop="interview_form")
+    await ActionExplainWhy().run(dispatcher, tracker, domain)
+    assert responses(dispatcher) == ["utter_why"]
+    assert "joint" in dispatcher.messages[0]["why"] and dispatcher.messages[0]["source"]
+
+
+async def test_why_without_a_question(make_tracker, dispatcher, domain):
+    await ActionExplainWhy().run(dispatcher, make_tracker(), domain)
+    assert responses(dispatcher) == ["utter_no_question_pending"]
+
+
+@pytest.mark.parametrize("present, absent, assessment, triage", [
+    (["radiating_leg_pain", "numbness", "low_back_pain"], ["clicking_catching"], "nerve_related", "routine"),
+    (["clicking_catching", "knee_locking", "knee_swelling"], ["radiating_leg_pain"], "knee_joint", "routine"),
+    (["radiating_leg_pain", "bladder_bowel_change"], [], "nerve_related", "emergency"),
+    ([], [], "unclear", "routine"),
+])
+async def test_assessment_sets_slots_and_always_guides(make_tracker, dispatcher, domain, present, absent, assessment, triage):
+    tracker = make_tracker(slots={"features_present": present, "features_absent": absent})
+    slots = slot_events(await ActionGiveAssessment().run(dispatcher, tracker, domain))
+    assert (slots["assessment"], slots["triage"]) == (assessment, triage)
+    assert responses(dispatcher)[:2] == ["utter_assessment", "utter_guidance"]
+    guidance = dispatcher.messages[1]["guidance"]
+    assert ("emergency" in guidance) if triage == "emergency" else ("GP" in guidance or "physiotherapist" in guidance)
+
+
+async def test_clinician_summary_has_text_and_payload(make_tracker, dispatcher, domain):
+    tracker = make_tracker(slots={
+        "features_present": ["numbness"], "features_absent": SCREEN, "questions_asked": SCREEN,
+    })
+    await ActionClinicianSummary().run(dispatcher, tracker, domain)
+    message = dispatcher.messages[0]
+    assert message["response"] == "utter_summary"
+    assert "not a diagnosis" in message["text"]
+    custom = message["custom"]
+    assert custom["type"] == "clinician_summary"
+    assert custom["reported"] == ["numbness"] and set(custom["screened"]) == set(SCREEN)
+    assert all(v == "absent" for v in custom["screened"].values())
+
+
+def test_every_knowledge_intent_has_a_topic(domain):
+    asked = [i[len("ask_"):] for i in domain["intents"] if i.startswith("ask_") and i != "ask_why_question"]
+    assert asked and set(asked) <= set(topics())
+
+
+@pytest.mark.parametrize("name", [t for t in topics() if t != "faq"])
+async def test_topic_answers_name_a_source(make_tracker, dispatcher, domain, name):
+    await ActionAnswerTopic().run(dispatcher, make_tracker(intent=f"ask_{name}"), domain)
+    assert responses(dispatcher) == ["utter_topic"]
+    assert dispatcher.messages[0]["source"]
+
+
+async def test_unknown_topic_falls_back(make_tracker, dispatcher, domain):
+    await ActionAnswerTopic().run(dispatcher, make_tracker(intent="ask_nothing"), domain)
+    assert responses(dispatcher) == ["utter_default"]

@@ -1,0 +1,82 @@
+"""Replays a conversation test story (tests/test_*.yml) against a live agent.
+
+Unlike `rasa test core`, which replays the story's own events, this sends each
+`user:` text through NLU, the policies AND the action server, then compares
+what really happened with the story: the intent, the actions and form
+(de)activations in order, and every `slot_was_set` value after that turn.
+"""
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Dict, List, Tuple
+
+import yaml
+
+IGNORED_ACTIONS = {"action_listen", "action_extract_slots", "action_session_start"}
+
+
+@dataclass
+class Turn:
+    text: str
+    intent: str
+    expected: List[Tuple[str, Any]] = field(default_factory=list)  # ("action"|"active_loop", name)
+    slots: Dict[str, Any] = field(default_factory=dict)
+
+
+def load_stories(pattern: str = "test_*.yml") -> Dict[str, List[Turn]]:
+    stories = {}
+    for path in sorted(Path(__file__).resolve().parents[1].glob(pattern)):
+        for story in yaml.safe_load(path.read_text())["stories"]:
+            turns: List[Turn] = []
+            for step in story["steps"]:
+                if "user" in step:
+                    turns.append(Turn(step["user"].strip(), step["intent"]))
+                elif "action" in step:
+                    turns[-1].expected.append(("action", step["action"]))
+                elif "active_loop" in step:
+                    turns[-1].expected.append(("active_loop", step["active_loop"]))
+                elif "slot_was_set" in step:
+                    for item in step["slot_was_set"]:
+                        turns[-1].slots.update(item if isinstance(item, dict) else {item: True})
+            stories[f"{path.name}::{story['story']}"] = turns
+    return stories
+
+
+def turn_events(tracker) -> Tuple[str, List[Tuple[str, Any]]]:
+    """The last user turn's intent and its actions / loop changes, in order."""
+    from rasa.shared.core.events import ActionExecuted, ActiveLoop, UserUttered
+
+    events = list(tracker.events)
+    last_user = max(i for i, e in enumerate(events) if isinstance(e, UserUttered))
+    intent = events[last_user].intent.get("name")
+    happened: List[Tuple[str, Any]] = []
+    for event in events[last_user + 1:]:
+        if isinstance(event, ActionExecuted) and event.action_name not in IGNORED_ACTIONS:
+            happened.append(("action", event.action_name))
+        elif isinstance(event, ActiveLoop):
+            happened.append(("active_loop", event.name))
+    return intent, happened
+
+
+async def replay(agent, sender: str, turns: List[Turn]) -> List[str]:
+    """Run the story; returns a list of mismatches (empty when it passed)."""
+    problems = []
+    for number, turn in enumerate(turns, 1):
+        await agent.handle_text(turn.text, sender_id=sender)
+        tracker = await agent.tracker_store.retrieve(sender)
+        intent, happened = turn_events(tracker)
+        where = f"turn {number} ({turn.text[:60]!r})"
+        if intent != turn.intent:
+            problems.append(f"{where}: intent {intent!r}, expected {turn.intent!r}")
+        if happened != turn.expected:
+            problems.append(f"{where}: got {happened}, expected {turn.expected}")
+        for slot, value in turn.slots.items():
+            actual = tracker.get_slot(slot)
+            if isinstance(value, list) and isinstance(actual, list):
+                ok = sorted(actual) == sorted(value)
+            else:
+                ok = actual == value
+            if not ok:
+                problems.append(f"{where}: slot {slot}={actual!r}, expected {value!r}")
+        if problems:
+            break
+    return problems

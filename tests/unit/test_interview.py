@@ -1,0 +1,60 @@
+"""bot.interview.next_question: the order and the stopping of the interview."""
+from bot.interview import next_question
+from bot.knowledge import interview_order, screening
+
+SCREEN = screening()
+
+
+def test_starts_with_the_emergency_screen():
+    assert next_question([], []) == SCREEN[0]
+
+
+def test_skips_what_is_already_known():
+    assert next_question([], [SCREEN[0]]) == SCREEN[1]
+    assert next_question(["radiating_leg_pain"], SCREEN, asked=SCREEN) != "radiating_leg_pain"
+
+
+def test_pattern_questions_follow_the_data_order():
+    assert next_question([], SCREEN, asked=SCREEN) == interview_order()[0]
+
+
+def test_red_flag_stops_the_interview():
+    assert next_question(["saddle_numbness"], []) is None
+    assert next_question(["fever"], []) is None
+
+
+def test_unsure_answers_are_not_asked_again():
+    assert next_question([], SCREEN[1:], unanswered=[SCREEN[0]], asked=SCREEN) == interview_order()[0]
+
+
+def test_settled_pattern_is_not_asked_about():
+    # strong nerve picture: the next question checks the knee side
+    q = next_question(["radiating_leg_pain", "numbness"], SCREEN, asked=SCREEN)
+    assert q == "clicking_catching"
+
+
+def test_stops_when_both_patterns_settled_after_minimum():
+    present = ["radiating_leg_pain", "numbness", "clicking_catching"]
+    asked = SCREEN + ["clicking_catching", "tingling"]
+    assert next_question(present, SCREEN + ["tingling"], asked=asked) is None
+
+
+def test_minimum_questions_even_when_first_message_is_clear():
+    present = ["radiating_leg_pain", "numbness", "clicking_catching"]
+    assert next_question(present, SCREEN, asked=SCREEN) is not None
+
+
+def test_budget_caps_pattern_questions():
+    asked = SCREEN + interview_order()[:5]
+    assert next_question([], SCREEN, unanswered=interview_order()[:5], asked=asked) is None
+
+
+def test_every_question_sequence_ends():
+    present, absent, asked = [], [], []
+    for _ in range(40):
+        q = next_question(present, absent, asked=asked)
+        if q is None:
+            break
+        asked.append(q)
+        absent.append(q)
+    assert q is None and len(asked) <= len(SCREEN) + 5

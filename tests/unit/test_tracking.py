@@ -1,0 +1,78 @@
+"""bot.tracking.fold_turn: how one message updates what the conversation knows."""
+import pytest
+
+from bot.tracking import SKIPPED, UNSURE, YES, NO, fold_turn
+
+
+def fold(mentions=(), intent="describe_symptoms", requested=None, present=(), absent=(), answers=None, announced=()):
+    return fold_turn(list(present), list(absent), answers or {}, list(mentions), intent, requested, announced)
+
+
+def test_first_message_sets_features_and_triage():
+    r = fold([("numbness", "present"), ("clicking_catching", "absent")])
+    assert r.present == ["numbness"]
+    assert r.absent == ["clicking_catching"]
+    assert r.triage == "routine"
+    assert r.answers["numbness"] == YES and r.answers["clicking_catching"] == NO
+
+
+def test_nothing_clinical_leaves_triage_unset():
+    r = fold([], intent="greet")
+    assert (r.present, r.absent, r.triage) == ([], [], None)
+
+
+@pytest.mark.parametrize("status", ["uncertain", "historical", "hypothetical", "other"])
+def test_hedged_or_past_mentions_are_neither_present_nor_absent(status):
+    r = fold([("low_back_pain", status)])
+    assert r.present == [] and r.absent == []
+
+
+def test_red_flag_on_first_turn_sets_emergency_and_is_new():
+    r = fold([("bladder_bowel_change", "present")])
+    assert r.triage == "emergency"
+    assert r.new_red_flags == ["bladder_bowel_change"]
+
+
+def test_announced_red_flag_is_not_new_again():
+    r = fold([("fever", "present")], announced=["fever"])
+    assert r.triage == "urgent" and r.new_red_flags == []
+
+
+def test_later_denial_moves_feature_to_absent_and_back():
+    r1 = fold([("clicking_catching", "present")])
+    r2 = fold([("clicking_catching", "absent")], intent="correct_answer", present=r1.present, absent=r1.absent)
+    assert r2.present == [] and r2.absent == ["clicking_catching"]
+    r3 = fold([("clicking_catching", "present")], present=r2.present, absent=r2.absent)
+    assert r3.present == ["clicking_catching"] and r3.absent == []
+
+
+@pytest.mark.parametrize("intent, present, absent, answer", [
+    ("affirm", ["tingling"], [], YES),
+    ("deny", [], ["tingling"], NO),
+    ("unsure", [], [], UNSURE),
+    ("skip_question", [], [], SKIPPED),
+])
+def test_short_answer_applies_to_the_pending_question(intent, present, absent, answer):
+    r = fold([], intent=intent, requested="tingling")
+    assert (r.present, r.absent, r.answers.get("tingling")) == (present, absent, answer)
+
+
+def test_no_but_free_text_records_both():
+    r = fold([("numbness", "present")], intent="deny", requested="clicking_catching")
+    assert r.present == ["numbness"] and r.absent == ["clicking_catching"]
+
+
+def test_explicit_mention_of_the_pending_feature_beats_the_intent():
+    # "yes, well no, it doesn't click" - the entity is more specific than the intent
+    r = fold([("clicking_catching", "absent")], intent="affirm", requested="clicking_catching")
+    assert r.absent == ["clicking_catching"] and r.present == []
+
+
+def test_yes_to_a_screening_question_is_a_new_red_flag():
+    r = fold([], intent="affirm", requested="saddle_numbness")
+    assert r.triage == "emergency" and r.new_red_flags == ["saddle_numbness"]
+
+
+def test_unknown_feature_ids_from_nlu_are_ignored():
+    r = fold([("not_a_feature", "present")])
+    assert r.present == []
