@@ -11,6 +11,7 @@ from actions import slots
 from bot.assessment import assess
 from bot.explain import clinician_summary, explain
 from bot.knowledge import screening
+from bot.messages import render
 
 
 def _assess(tracker: Tracker):
@@ -31,13 +32,9 @@ class ActionGiveAssessment(Action):
     ) -> List[Dict[Text, Any]]:
         result = _assess(tracker)
         parts = explain(result)
-        dispatcher.utter_message(
-            response="utter_assessment", pattern=parts["pattern"], evidence=parts["evidence"]
-        )
-        dispatcher.utter_message(
-            response="utter_guidance", guidance=parts["guidance"], checks=parts["checks"]
-        )
-        dispatcher.utter_message(response="utter_anything_else")
+        dispatcher.utter_message(**render("assessment", pattern=parts["pattern"], evidence=parts["evidence"]))
+        dispatcher.utter_message(**render("guidance", guidance=parts["guidance"], checks=parts["checks"]))
+        dispatcher.utter_message(**render("anything_else"))
         return [
             SlotSet(slots.TRIAGE, result.triage),
             SlotSet(slots.ASSESSMENT, result.assessment),
@@ -60,8 +57,7 @@ class ActionClinicianSummary(Action):
         screened = [f for f in screening() if f in asked or f in present or f in absent]
         summary = clinician_summary(present, absent, screened, result)
         dispatcher.utter_message(
-            response="utter_summary",
-            text=summary["text"],
+            **render("summary", text=summary["text"]),
             json_message={"type": "clinician_summary", **{k: v for k, v in summary.items() if k != "text"}},
         )
         return []

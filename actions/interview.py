@@ -12,6 +12,7 @@ from rasa_sdk.types import DomainDict
 from actions import slots
 from bot.interview import next_question
 from bot.knowledge import question
+from bot.messages import render
 from bot.tracking import SKIPPED, UNSURE, interview_features
 
 
@@ -57,10 +58,8 @@ class ActionAskFeature(Action, ABC):
     ) -> List[Dict[Text, Any]]:
         asked = slots.list_slot(tracker, slots.QUESTIONS_ASKED)
         if not asked:
-            dispatcher.utter_message(response="utter_start_interview")
-        dispatcher.utter_message(
-            response="utter_interview_question", question=question(self.feature_id)["text"]
-        )
+            dispatcher.utter_message(**render("start_interview"))
+        dispatcher.utter_message(**render("question", question=question(self.feature_id)["text"]))
         if self.feature_id in asked:
             return []
         return [SlotSet(slots.QUESTIONS_ASKED, asked + [self.feature_id])]
@@ -86,8 +85,8 @@ class ActionExplainWhy(Action):
         asked = slots.list_slot(tracker, slots.QUESTIONS_ASKED)
         feature_id = pending or (asked[-1] if asked else None)
         if not feature_id:
-            dispatcher.utter_message(response="utter_no_question_pending")
+            dispatcher.utter_message(**render("no_question_pending"))
             return []
         entry = question(feature_id)
-        dispatcher.utter_message(response="utter_why", why=entry["why"], source=entry["source_title"])
+        dispatcher.utter_message(**render("why", why=entry["why"], source=entry["source_title"]))
         return []

@@ -7,6 +7,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from bot.knowledge import topic, topics
+from bot.messages import render
 
 INTENT_PREFIX = "ask_"
 
@@ -24,5 +25,5 @@ class ActionAnswerTopic(Action):
             dispatcher.utter_message(response="utter_default")
             return []
         entry = topic(name)
-        dispatcher.utter_message(response="utter_topic", text=entry["text"], source=entry["source"])
+        dispatcher.utter_message(**render("topic", text=entry["text"], source=entry["source"]))
         return []

@@ -15,6 +15,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions import slots
 from bot.assessment import assess
 from bot.explain import explain
+from bot.messages import render
 from bot.tracking import fold_turn
 
 ENTITY = "clinical_feature"
@@ -55,6 +56,6 @@ class ActionTrackFeatures(Action):
         ]
         if result.new_red_flags:
             guidance = explain(assess(result.present, result.absent))["guidance"]
-            dispatcher.utter_message(response="utter_red_flag_alert", guidance=guidance)
+            dispatcher.utter_message(**render("red_flag_alert", guidance=guidance))
             events.append(SlotSet(slots.RED_FLAGS_ANNOUNCED, announced + result.new_red_flags))
         return events
