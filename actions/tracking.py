@@ -15,7 +15,8 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions import slots
 from bot.assessment import assess
 from bot.explain import explain
-from bot.messages import render
+from bot import features
+from bot.messages import phrase, render
 from bot.tracking import fold_turn
 
 ENTITY = "clinical_feature"
@@ -43,6 +44,7 @@ class ActionTrackFeatures(Action):
             intent=(message.get("intent") or {}).get("name"),
             requested=slots.pending_question(tracker),
             announced=announced,
+            text=message.get("text") or "",
         )
         events = [
             SlotSet(slots.FEATURES_PRESENT, result.present),
@@ -54,6 +56,12 @@ class ActionTrackFeatures(Action):
             for feature_id, value in result.answers.items()
             if tracker.get_slot(feature_id) != value
         ]
+        if result.flipped:
+            items = [
+                phrase("corrected_item", "present" if f in result.present else "absent", label=features.label(f))
+                for f in result.flipped
+            ]
+            dispatcher.utter_message(**render("corrected", items="; ".join(items)))
         if result.new_red_flags:
             guidance = explain(assess(result.present, result.absent))["guidance"]
             dispatcher.utter_message(**render("red_flag_alert", guidance=guidance))

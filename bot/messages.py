@@ -11,6 +11,11 @@ from typing import Any, Dict
 from bot.knowledge import load
 
 
+def phrase(name: str, key: str, **params: Any) -> str:
+    """One keyed phrase of a message (e.g. an item of a list), filled in."""
+    return load("messages.yml")["messages"][name][key].format(**params)
+
+
 def render(name: str, **params: Any) -> Dict[str, Any]:
     spec = load("messages.yml")["messages"][name]
     message: Dict[str, Any] = {"text": spec["text"].format(**params).strip()}

@@ -8,16 +8,36 @@ is recorded). The latest statement wins, so corrections just work.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Dict, Iterable, List, Optional, Sequence, Tuple
 
 from bot import features
-from bot.knowledge import interview_order, screening
+from bot.knowledge import interview_order, load, screening
 
 YES, NO, UNSURE, SKIPPED = "yes", "no", "unsure", "skipped"
 
 # intent of a short answer -> what it says about the pending question
 ANSWER_INTENTS = {"affirm": YES, "deny": NO, "unsure": UNSURE, "skip_question": SKIPPED}
+
+
+@lru_cache(maxsize=None)
+def _leading_patterns() -> List[Tuple[re.Pattern, str]]:
+    """(regex, answer) pairs, longest phrase first so "not sure" beats "no"."""
+    words = load("answers.yml")["leading"]
+    pairs = [(phrase, {"affirm": YES, "deny": NO, "unsure": UNSURE}[kind]) for kind, phrases in words.items() for phrase in phrases]
+    pairs.sort(key=lambda pair: -len(pair[0]))
+    return [(re.compile(r"^\W*" + re.escape(phrase) + r"\b", re.IGNORECASE), answer) for phrase, answer in pairs]
+
+
+def leading_answer(text: str) -> Optional[str]:
+    """YES / NO / UNSURE when the message opens with an answer word, else None."""
+    head = (text or "")[:40].replace("\u2019", "'")
+    for pattern, answer in _leading_patterns():
+        if pattern.match(head):
+            return answer
+    return None
 
 
 def interview_features() -> List[str]:
@@ -32,6 +52,7 @@ class TurnResult:
     answers: Dict[str, str]  # interview feature id -> yes | no | unsure | skipped
     triage: Optional[str]  # None until anything clinical is known
     new_red_flags: List[str]  # red flags present now and not announced before
+    flipped: List[str]  # features that moved between present and absent (corrections)
 
 
 def fold_turn(
@@ -42,16 +63,18 @@ def fold_turn(
     intent: Optional[str],
     requested: Optional[str],
     announced: Sequence[str] = (),
+    text: str = "",
 ) -> TurnResult:
     """Update the conversation's features with one user message.
 
     mentions: (feature id, status) pairs from NLU; only present/absent count.
     requested: the feature the interview is asking about, if any.
+    text: the message, for an answer word that opens free text ("no, but ...").
     """
     mentions = [(f, s) for f, s in mentions if f in set(features.all_ids())]
     new_present = [f for f, status in mentions if status == "present"]
     new_absent = [f for f, status in mentions if status == "absent"]
-    answer = ANSWER_INTENTS.get(intent or "")
+    answer = ANSWER_INTENTS.get(intent or "") or (leading_answer(text) if requested else None)
     mentioned = {f for f, _ in mentions}
     if requested and answer and requested not in mentioned:
         if answer == YES:
@@ -76,4 +99,5 @@ def fold_turn(
         answers=updated,
         triage=features.triage(present_now) if known else None,
         new_red_flags=[f for f in features.red_flags() if f in present_now and f not in announced],
+        flipped=[f for f in present_now if f in absent] + [f for f in absent_now if f in present],
     )

@@ -22,5 +22,12 @@ if [[ -f "$MODEL" && -f "$FINGERPRINT" && "$(cat "$FINGERPRINT")" == "$want" ]];
 fi
 echo "train: inputs changed, training $MODEL (1-3 minutes)"
 mkdir -p models
-.venv/bin/rasa train --fixed-model-name knee --out models --quiet "$@"
+log=models/train.log
+start=$SECONDS
+if ! .venv/bin/rasa train --fixed-model-name knee --out models "$@" >"$log" 2>&1; then
+  grep -v -i -E "warning|deprecat" "$log" | tail -40 >&2
+  echo "train: FAILED (full log: $log)" >&2
+  exit 1
+fi
+echo "train: done in $((SECONDS - start)) s (log: $log)"
 echo "$want" > "$FINGERPRINT"

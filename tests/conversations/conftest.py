@@ -64,9 +64,8 @@ def event_loop_for_agent():
 def agent(action_server_url, event_loop_for_agent):
     if not MODEL.is_file():
         pytest.fail(f"{MODEL} is missing: run `make train` first (make test does)")
-    from rasa.core.agent import load_agent
+    from rasa.core.agent import Agent
     from rasa.utils.endpoints import EndpointConfig
 
-    return event_loop_for_agent.run_until_complete(
-        load_agent(model_path=str(MODEL), action_endpoint=EndpointConfig(action_server_url))
-    )
+    # Agent.load is synchronous; the agent's coroutines run on event_loop_for_agent.
+    return Agent.load(str(MODEL), action_endpoint=EndpointConfig(action_server_url))

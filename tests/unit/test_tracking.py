@@ -1,11 +1,11 @@
 """bot.tracking.fold_turn: how one message updates what the conversation knows."""
 import pytest
 
-from bot.tracking import SKIPPED, UNSURE, YES, NO, fold_turn
+from bot.tracking import NO, SKIPPED, UNSURE, YES, fold_turn, leading_answer
 
 
-def fold(mentions=(), intent="describe_symptoms", requested=None, present=(), absent=(), answers=None, announced=()):
-    return fold_turn(list(present), list(absent), answers or {}, list(mentions), intent, requested, announced)
+def fold(mentions=(), intent="describe_symptoms", requested=None, present=(), absent=(), answers=None, announced=(), text=""):
+    return fold_turn(list(present), list(absent), answers or {}, list(mentions), intent, requested, announced, text)
 
 
 def test_first_message_sets_features_and_triage():
@@ -76,3 +76,36 @@ def test_yes_to_a_screening_question_is_a_new_red_flag():
 def test_unknown_feature_ids_from_nlu_are_ignored():
     r = fold([("not_a_feature", "present")])
     assert r.present == []
+
+
+@pytest.mark.parametrize("text, answer", [
+    ("no, but my foot tingles", NO),
+    ("Nope. it aches though", NO),
+    ("yes and it clicks too", YES),
+    ("Yeah, sometimes", YES),
+    ("not sure, maybe a little", UNSURE),
+    ("notably it swells", None),
+    ("nothing else", None),
+    ("my knee clicks", None),
+    ("", None),
+])
+def test_leading_answer_words(text, answer):
+    assert leading_answer(text) == answer
+
+
+def test_no_but_free_text_answers_even_when_classified_as_symptoms():
+    r = fold([("tingling", "present")], intent="describe_symptoms", requested="bladder_bowel_change",
+             text="no, but my foot tingles")
+    assert r.absent == ["bladder_bowel_change"] and r.present == ["tingling"]
+
+
+def test_leading_word_is_ignored_without_a_pending_question():
+    r = fold([], intent="describe_symptoms", text="no idea why my knee hurts")
+    assert r.present == [] and r.absent == []
+
+
+def test_flipped_lists_corrections_both_ways():
+    r = fold([("clicking_catching", "absent"), ("numbness", "present")],
+             present=["clicking_catching"], absent=["numbness"])
+    assert sorted(r.flipped) == ["clicking_catching", "numbness"]
+    assert fold([("numbness", "present")], present=["numbness"]).flipped == []

@@ -1,0 +1,547 @@
+"""Behaviour of the clinical feature extractor (bot.nlp).
+
+The tables follow the labelling conventions of the brief: present / absent
+(explicit denial) / uncertain (hedged) / historical / hypothetical
+(questions, "what if") / other (someone else's history).
+"""
+import copy
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import spacy
+from spacy.matcher import Matcher
+
+from bot.features import all_ids, ids_in
+from bot.nlp import MAX_CHARS, STATUSES, Mention, extract, findings, load_nlp
+from bot.nlp.pipeline import (
+    DATA_DIR, LEXICON_FILE, compile_entries, compile_terms, make_tokenize, parse_lexicon, read_yaml,
+)
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+EMERGENCY = set(ids_in("emergency"))
+
+
+def statuses(nlp, text):
+    """feature -> set of statuses found in `text`."""
+    found = {}
+    for mention in extract(nlp, text):
+        found.setdefault(mention.feature, set()).add(mention.status)
+    return found
+
+
+def present_absent(nlp, text):
+    return findings(extract(nlp, text))
+
+
+# --------------------------------------------------------------------------
+# Every feature: one present, one negated, one hedged/historical/hypothetical case
+# --------------------------------------------------------------------------
+
+FEATURE_CASES = [
+    # feature, present, negated, (not-present case, its status)
+    ("low_back_pain", "my lower back is killing me", "no back pain",
+     ("I had back pain years ago", "historical")),
+    ("buttock_pain", "there's a deep pain in my bum", "no pain in my buttock",
+     ("maybe a bit of pain in my buttock", "uncertain")),
+    ("radiating_leg_pain", "the pain travels down my leg into my calf", "it doesn't go down my leg",
+     ("I used to get pain shooting down my leg", "historical")),
+    ("shooting_pain", "it's a sharp shooting pain", "it's not a burning pain",
+     ("not sure if it's a stabbing pain", "uncertain")),
+    ("numbness", "my foot has gone numb", "no numbness",
+     ("maybe a bit numb?", "uncertain")),
+    ("tingling", "pins and needles in my toes", "no tingling",
+     ("not sure if it's tingling", "uncertain")),
+    ("leg_weakness", "my leg feels weak", "my foot isn't weak",
+     ("possibly some weakness in my foot", "uncertain")),
+    ("knee_giving_way", "my knee keeps giving way", "my knee has never given way",
+     ("my knee gave way years ago", "historical")),
+    ("worse_with_spine_load", "it gets worse when I cough or sneeze", "sitting doesn't make it worse",
+     ("what if it gets worse when I bend?", "hypothetical")),
+    ("eased_by_position", "it feels better when I lie down", "lying down doesn't help",
+     ("lying down might help", "uncertain")),
+    ("localized_knee_pain", "the pain is on the inner side of my knee", "no pain behind my knee",
+     ("not sure if the pain is behind my knee", "uncertain")),
+    ("worse_weight_bearing", "it hurts going up stairs", "walking doesn't hurt",
+     ("I used to struggle with stairs", "historical")),
+    ("worse_twisting", "twisting makes it worse", "it doesn't hurt when I twist",
+     ("it might hurt more when I pivot", "uncertain")),
+    ("clicking_catching", "my knee clicks and grinds", "my knee doesn't click",
+     ("does sciatica make your knee click?", "hypothetical")),
+    ("knee_locking", "my knee locks up", "it has never locked",
+     ("my knee used to lock", "historical")),
+    ("knee_swelling", "my knee is swollen", "no swelling",
+     ("might be swelling", "uncertain")),
+    ("knee_stiffness", "my knee is stiff in the morning", "no stiffness",
+     ("I used to have morning stiffness", "historical")),
+    ("knee_injury", "I twisted my knee playing football", "no injury",
+     ("I might have twisted my knee", "uncertain")),
+    ("dull_ache", "a dull ache in my knee", "it isn't achy",
+     ("it used to ache", "historical")),
+    ("bladder_bowel_change", "I can't hold my wee", "no bladder or bowel problems",
+     ("should I worry about bladder problems?", "hypothetical")),
+    ("saddle_numbness", "numbness in my groin", "no numbness in my groin",
+     ("what if my privates go numb", "hypothetical")),
+    ("both_legs", "both my legs are numb", "it's not in both legs",
+     ("I'm not sure if it's in both legs", "uncertain")),
+    ("progressive_weakness", "my leg is getting weaker", "the weakness isn't getting worse",
+     ("what if my leg gets weaker", "hypothetical")),
+    ("fever", "I've got a fever", "no fever",
+     ("I had a fever last month", "historical")),
+    ("cancer_history", "I had chemo for breast cancer", "I've never had cancer",
+     ("I'm worried it might be cancer", "hypothetical")),
+    ("weight_loss", "I've lost weight without trying", "I haven't lost any weight",
+     ("not sure if I've lost weight", "uncertain")),
+    ("major_trauma", "I fell off a ladder", "I haven't had any accident",
+     ("I might have had a fall", "uncertain")),
+    ("cannot_bear_weight", "I can't put weight on it", "I can still walk",
+     ("I can barely walk", "uncertain")),
+    ("hot_red_knee", "my knee is hot and red", "my knee isn't red or hot",
+     ("my knee might be a bit red", "uncertain")),
+]
+FEATURE_IDS = [case[0] for case in FEATURE_CASES]
+
+
+def test_feature_table_covers_every_contract_feature():
+    assert sorted(FEATURE_IDS) == sorted(all_ids())
+
+
+@pytest.mark.parametrize("feature,text", [(c[0], c[1]) for c in FEATURE_CASES], ids=FEATURE_IDS)
+def test_feature_present(nlp, feature, text):
+    present, absent = present_absent(nlp, text)
+    assert feature in present
+    assert feature not in absent
+
+
+@pytest.mark.parametrize("feature,text", [(c[0], c[2]) for c in FEATURE_CASES], ids=FEATURE_IDS)
+def test_feature_negated(nlp, feature, text):
+    present, absent = present_absent(nlp, text)
+    assert feature in absent
+    assert feature not in present
+
+
+@pytest.mark.parametrize("feature,text,status", [(c[0], *c[3]) for c in FEATURE_CASES], ids=FEATURE_IDS)
+def test_feature_hedged_historical_or_hypothetical(nlp, feature, text, status):
+    present, absent = present_absent(nlp, text)
+    assert feature not in present and feature not in absent
+    assert status in statuses(nlp, text)[feature]
+
+
+# --------------------------------------------------------------------------
+# Negation scope and terminations
+# --------------------------------------------------------------------------
+
+@pytest.mark.parametrize("text,want_present,want_absent", [
+    ("no tingling but my knee keeps buckling", ["knee_giving_way"], ["tingling"]),
+    ("not numb, just sore", [], ["numbness"]),
+    ("no numbness though my knee is swollen", ["knee_swelling"], ["numbness"]),
+    ("no fever, although my knee is hot", ["hot_red_knee"], ["fever"]),
+    ("no swelling, however it clicks", ["clicking_catching"], ["knee_swelling"]),
+    ("no numbness apart from some tingling", ["tingling"], ["numbness"]),
+    ("no symptoms except tingling", ["tingling"], []),
+    ("no numbness; my knee locks", ["knee_locking"], ["numbness"]),
+    ("No numbness. My knee locks.", ["knee_locking"], ["numbness"]),
+    ("I don't have numbness and my knee swells", ["knee_swelling"], ["numbness"]),
+    ("no pain when I bend but it hurts when I walk", ["worse_weight_bearing"], ["worse_with_spine_load"]),
+])
+def test_negation_ends_at_terminations(nlp, text, want_present, want_absent):
+    present, absent = present_absent(nlp, text)
+    assert set(want_present) <= set(present)
+    assert set(want_absent) <= set(absent)
+    assert not set(want_present) & set(absent)
+
+
+@pytest.mark.parametrize("text,want_absent", [
+    ("no fever or chills", ["fever"]),
+    ("no numbness, tingling or weakness", ["numbness", "tingling", "leg_weakness"]),
+    ("I don't have any numbness or tingling", ["numbness", "tingling"]),
+    ("my bladder and bowels are fine", ["bladder_bowel_change"]),
+    ("temperature is normal", ["fever"]),
+    ("it doesn't spread", ["radiating_leg_pain"]),
+])
+def test_coordinated_and_backward_denials(nlp, text, want_absent):
+    present, absent = present_absent(nlp, text)
+    assert set(want_absent) <= set(absent)
+    assert not present
+
+
+def test_present_wins_over_absent_in_one_message(nlp):
+    present, absent = present_absent(nlp, "no numbness in my foot, actually wait my foot is numb")
+    assert "numbness" in present and "numbness" not in absent
+
+
+@pytest.mark.parametrize("text,want_present,want_absent", [
+    ("no numbness i have pain in my knee when i walk it swells", ["knee_swelling"], ["numbness"]),
+    ("no fever my knee is hot and red", ["hot_red_knee"], ["fever"]),
+    ("i dont have tingling my leg gives way all the time", ["knee_giving_way"], ["tingling"]),
+    ("I don't think my knee is swollen", [], ["knee_swelling"]),
+])
+def test_run_on_chat_starts_a_new_clause(nlp, text, want_present, want_absent):
+    present, absent = present_absent(nlp, text)
+    assert set(want_present) <= set(present)
+    assert set(want_absent) <= set(absent)
+
+
+@pytest.mark.parametrize("text,feature,status", [
+    ("tingling? not really", "tingling", "absent"),
+    ("numbness? no", "numbness", "absent"),
+    ("numbness? maybe", "numbness", "uncertain"),
+    ("numbness? yes", "numbness", "present"),
+    ("swelling: none", "knee_swelling", "absent"),
+])
+def test_echoed_question_and_short_answer(nlp, text, feature, status):
+    assert statuses(nlp, text)[feature] == {status}
+
+
+# --------------------------------------------------------------------------
+# Who has it: third person (the patient) vs someone else (other)
+# --------------------------------------------------------------------------
+
+@pytest.mark.parametrize("text,feature", [
+    ("my mum's foot has gone numb", "numbness"),
+    ("my husband's knee is swollen and he can't straighten it", "knee_locking"),
+    ("my son twisted his knee at football", "knee_injury"),
+    ("I'm asking for my dad, he can't feel his foot", "numbness"),
+])
+def test_third_person_being_asked_about_is_the_patient(nlp, text, feature):
+    assert feature in present_absent(nlp, text)[0]
+
+
+@pytest.mark.parametrize("text,feature", [
+    ("my dad had cancer", "cancer_history"),
+    ("cancer runs in my family", "cancer_history"),
+    ("my sister had numbness in her legs", "numbness"),
+    ("my friend had a slipped disc and numbness", "numbness"),
+])
+def test_other_experiencer(nlp, text, feature):
+    found = statuses(nlp, text)
+    assert found[feature] == {"other"}
+    assert feature not in present_absent(nlp, text)[0]
+
+
+def test_other_experiencer_scope_ends_at_new_clause(nlp):
+    found = statuses(nlp, "my dad had cancer and my knee is hot and red")
+    assert found["cancer_history"] == {"other"}
+    assert "present" in found["hot_red_knee"]
+
+
+@pytest.mark.parametrize("text", ["my sister had a meniscus tear", "I think it's sciatica", "arthritis"])
+def test_diagnosis_word_alone_sets_nothing(nlp, text):
+    assert extract(nlp, text) == []
+
+
+# --------------------------------------------------------------------------
+# History and hedges
+# --------------------------------------------------------------------------
+
+@pytest.mark.parametrize("text,feature,status", [
+    ("had back pain years ago", "low_back_pain", "historical"),
+    ("Back in 2015 I had numbness", "numbness", "historical"),
+    ("the numbness went away", "numbness", "historical"),
+    ("not sure if it's tingling", "tingling", "uncertain"),
+    ("could be pins and needles", "tingling", "uncertain"),
+    ("I wonder if my knee is swollen", "knee_swelling", "uncertain"),
+])
+def test_hedged_and_historical_are_not_present(nlp, text, feature, status):
+    found = statuses(nlp, text)
+    assert found[feature] == {status}
+
+
+@pytest.mark.parametrize("text,feature", [
+    ("I had chemo for breast cancer", "cancer_history"),
+    ("I had cancer ten years ago", "cancer_history"),
+    ("history of prostate cancer", "cancer_history"),
+    ("cancer-free for 5 years", "cancer_history"),
+    ("I've had a fever since Tuesday", "fever"),
+    ("I think it's swollen", "knee_swelling"),
+    ("I used to get pins and needles but now my foot is numb", "numbness"),
+])
+def test_history_that_counts_as_present(nlp, text, feature):
+    assert feature in present_absent(nlp, text)[0]
+
+
+# --------------------------------------------------------------------------
+# Questions and hypotheticals
+# --------------------------------------------------------------------------
+
+@pytest.mark.parametrize("text,feature", [
+    ("should I worry about bladder problems?", "bladder_bowel_change"),
+    ("what if it goes numb", "numbness"),
+    ("if my leg goes numb should I go to A&E?", "numbness"),
+    ("does sciatica cause tingling?", "tingling"),
+    ("can sciatica make your knee give way?", "knee_giving_way"),
+    ("is it normal for knees to click?", "clicking_catching"),
+    ("could it be cancer?", "cancer_history"),
+])
+def test_questions_are_hypothetical(nlp, text, feature):
+    assert statuses(nlp, text)[feature] == {"hypothetical"}
+
+
+@pytest.mark.parametrize("text,feature", [
+    ("if I sit for long it hurts down my leg", "worse_with_spine_load"),
+    ("my foot goes numb if I sit for too long", "numbness"),
+    ("should I be worried that my foot is numb", "numbness"),
+    ("why does my knee click", "clicking_catching"),
+])
+def test_habits_and_presupposed_symptoms_are_present(nlp, text, feature):
+    assert feature in present_absent(nlp, text)[0]
+
+
+# --------------------------------------------------------------------------
+# Lay terms, typos and feature boundaries
+# --------------------------------------------------------------------------
+
+@pytest.mark.parametrize("text,feature", [
+    ("dead leg", "leg_weakness"),
+    ("my knee gives out", "knee_giving_way"),
+    ("my knee goes from under me", "knee_giving_way"),
+    ("pins & needles", "tingling"),
+    ("my foot keeps falling asleep", "tingling"),
+    ("pain in my bum", "buttock_pain"),
+    ("my back's killing me", "low_back_pain"),
+    ("I've got a bad back", "low_back_pain"),
+    ("water on the knee", "knee_swelling"),
+    ("my clothes are hanging off me", "weight_loss"),
+    ("sciatic-y pain down the back of my leg", "radiating_leg_pain"),
+    ("shoots down to my knee from my bum", "radiating_leg_pain"),
+    ("I can't hold my wee", "bladder_bowel_change"),
+    ("I haven't been able to go since yesterday", "bladder_bowel_change"),
+    ("numb down below", "saddle_numbness"),
+    ("I can't feel when I wipe", "saddle_numbness"),
+    ("my bum is numb", "saddle_numbness"),
+    ("my foot slaps when I walk", "leg_weakness"),
+    ("I can't move my leg", "progressive_weakness"),
+    ("I can't move my leg", "leg_weakness"),
+    ("both my feet are tingling", "both_legs"),
+    ("pain down each leg", "both_legs"),
+    ("the pain is only in my knee, it doesn't go anywhere else", "localized_knee_pain"),
+    ("kneecap pain when going downstairs", "worse_weight_bearing"),
+    ("I fell off a ladder and hurt my knee", "knee_injury"),
+    ("hit by a car", "major_trauma"),
+    ("my knee is warm to touch", "hot_red_knee"),
+    ("night sweats and chills", "fever"),
+    ("I feel hot and unwell", "fever"),
+    ("I lost 5kg in a month without trying", "weight_loss"),
+])
+def test_lay_terms(nlp, text, feature):
+    assert feature in present_absent(nlp, text)[0]
+
+
+@pytest.mark.parametrize("text,feature", [
+    ("my knee is swolen", "knee_swelling"),
+    ("the tinglin in my nee is bad", "tingling"),
+    ("pins-and-needles", "tingling"),
+    ("teh tinglling in my foot", "tingling"),
+    ("numbess in my toes", "numbness"),
+    ("my nee gives way", "knee_giving_way"),
+    ("it buckels", "knee_giving_way"),
+    ("klicking and poping", "clicking_catching"),
+    ("feaver and chils", "fever"),
+    ("stiffnes in the morning", "knee_stiffness"),
+    ("pins and neddles", "tingling"),
+    ("siatica down my leg", "radiating_leg_pain"),
+    ("I lost wieght", "weight_loss"),
+    ("I'm incontinant", "bladder_bowel_change"),
+    ("temprature of 38", "fever"),
+    ("NUMBNESS IN MY FOOT", "numbness"),
+    ("numbbbb foot", "numbness"),
+    ("I cant feel my foot", "numbness"),
+    ("I can\u2019t feel my foot", "numbness"),
+    ("I cannot feel my foot", "numbness"),
+])
+def test_typos_and_spelling_variants(nlp, text, feature):
+    assert feature in present_absent(nlp, text)[0]
+
+
+@pytest.mark.parametrize("text,feature", [
+    ("I'm happy, no pain when talking", "shooting_pain"),
+    ("he taught me to stretch", "clicking_catching"),
+    ("I was looking at my knee", "knee_locking"),
+    ("I never go running", "fever"),
+    ("I'm stuck at home", "knee_locking"),
+    ("I caught the bus", "clicking_catching"),
+    ("it's driving me mad", "worse_with_spine_load"),
+])
+def test_real_words_are_not_corrected_into_features(nlp, text, feature):
+    assert feature not in statuses(nlp, text)
+
+
+@pytest.mark.parametrize("text,not_feature", [
+    ("my knee hurts", "localized_knee_pain"),
+    ("both knees ache", "both_legs"),
+    ("my back hurts on both sides", "both_legs"),
+    ("my feet hurt from standing all day", "both_legs"),
+    ("numbness in my groin", "numbness"),
+    ("numb foot and pain in my bum", "saddle_numbness"),
+    ("my leg is numb and my bum hurts", "saddle_numbness"),
+    ("I fell on my knee", "major_trauma"),
+    ("I haven't been able to go to work", "bladder_bowel_change"),
+    ("I have to get up at night to pee", "bladder_bowel_change"),
+    ("it hurts when I sit on the toilet", "bladder_bowel_change"),
+    ("the weakness and the pain are worse when I sit", "progressive_weakness"),
+    ("I feel hot and sweaty after running", "fever"),
+    ("a hot water bottle on my knee helps", "hot_red_knee"),
+    ("I've been dieting and lost weight", "weight_loss"),
+    ("I can't walk far", "cannot_bear_weight"),
+    ("I can't stand the pain", "cannot_bear_weight"),
+    ("my ankle is swollen", "knee_swelling"),
+    ("my neck is stiff", "knee_stiffness"),
+    ("it's numb between my legs", "both_legs"),
+    ("my legs feel heavy after a long day", "both_legs"),
+    ("I have a weak bladder", "bladder_bowel_change"),
+    ("I had an accident and wet myself", "major_trauma"),
+])
+def test_feature_boundaries(nlp, text, not_feature):
+    assert not_feature not in present_absent(nlp, text)[0]
+
+
+def test_no_false_emergency_in_ordinary_knee_story(nlp):
+    text = ("Both knees ache after walking and my feet hurt from standing all day. "
+            "No bladder problems, I have to get up at night to pee though. "
+            "My back hurts on both sides when I sit on the toilet.")
+    assert not EMERGENCY & set(present_absent(nlp, text)[0])
+
+
+# --------------------------------------------------------------------------
+# API and robustness
+# --------------------------------------------------------------------------
+
+def test_mentions_carry_offsets_into_the_original_text(nlp):
+    text = "My knee\u2019s SWOLLEN and I can\u2019t feel my foot"
+    mentions = extract(nlp, text)
+    assert mentions and all(isinstance(m, Mention) for m in mentions)
+    for mention in mentions:
+        assert mention.text == text[mention.start:mention.end]
+        assert mention.status in STATUSES
+    assert {"knee_swelling", "numbness"} <= {m.feature for m in mentions}
+
+
+def test_findings_are_ordered_and_deduplicated():
+    mentions = [
+        Mention("numbness", "present", 0, 4, "numb"),
+        Mention("tingling", "absent", 5, 9, "ting"),
+        Mention("numbness", "present", 10, 14, "numb"),
+        Mention("fever", "absent", 15, 20, "fever"),
+        Mention("fever", "present", 21, 26, "fever"),
+        Mention("cancer_history", "other", 27, 33, "cancer"),
+    ]
+    assert findings(mentions) == (["numbness", "fever"], ["tingling"])
+
+
+@pytest.mark.parametrize("text", [
+    "",
+    "   \n\t ",
+    "\x00\x00\x00",
+    "knee\x00swollen\x00numb",
+    "\U0001F600\U0001F9B5 my knee is swollen \U0001F62D",
+    "\u0631\u0643\u0628\u062a\u064a \u0645\u0646\u062a\u0641\u062e\u0629",  # Arabic
+    "\u6211\u7684\u819d\u76d6\u80bf\u4e86",  # Chinese
+    "\u202emy knee is swollen\u202c",  # right-to-left override
+    "lone surrogate \ud800 numb",
+    "a" * 20000,
+    "?!?!... ;;; --- ///",
+    "numb\n\n\n- tingling\n- swelling\r\n",
+])
+def test_any_string_is_accepted(nlp, text):
+    mentions = extract(nlp, text)
+    assert isinstance(mentions, list)
+    for mention in mentions:
+        assert mention.text == text[mention.start:mention.end]
+
+
+def test_huge_input_is_capped(nlp):
+    text = "my knee is swollen and I can't feel my foot. " * 2300  # ~100 KB
+    mentions = extract(nlp, text)
+    assert {"knee_swelling", "numbness"} <= set(findings(mentions)[0])
+    assert max(m.end for m in mentions) <= MAX_CHARS
+    tail_only = " " * MAX_CHARS + "my knee is swollen"
+    assert extract(nlp, tail_only) == []
+
+
+def test_emoji_and_non_english_text_around_english_symptoms(nlp):
+    text = "\u6211\u7684\u819d\u76d6 \U0001F62D my knee keeps locking \u0631\u0643\u0628\u062a\u064a"
+    present, _ = present_absent(nlp, text)
+    assert present == ["knee_locking"]
+
+
+# --------------------------------------------------------------------------
+# Data loading: phrase syntax and validation
+# --------------------------------------------------------------------------
+
+@pytest.mark.parametrize("text", ["can't feel my foot", "cant feel the foot", "cannot feel foot", "won't feel my foot"])
+def test_phrase_syntax_alternatives_and_options(nlp, text):
+    matcher = Matcher(nlp.vocab)
+    matcher.add("X", compile_entries(["(can't|won't) feel (my|the)? foot"], [], make_tokenize(nlp)))
+    doc = nlp.make_doc(text)
+    assert [(start, end) for _, start, end in matcher(doc)] == [(0, len(doc))]
+
+
+@pytest.mark.parametrize("mutate,message", [
+    (lambda data: data["features"].pop("fever"), "missing"),
+    (lambda data: data["features"]["fever"].append({"all": ["no_such_term"]}), "unknown terms"),
+    (lambda data: data["terms"]["knee"]["phrases"].append(True), "not a string"),
+    (lambda data: data["terms"]["knee"]["phrases"].append("(knee|knees"), "unclosed"),
+])
+def test_lexicon_errors_are_reported(mutate, message):
+    data = copy.deepcopy(read_yaml(DATA_DIR / LEXICON_FILE))
+    mutate(data)
+    with pytest.raises(ValueError, match=message):
+        compile_terms(parse_lexicon(data), make_tokenize(spacy.blank("en")))
+
+
+# --------------------------------------------------------------------------
+# Build, save, load
+# --------------------------------------------------------------------------
+
+ROUND_TRIP_TEXTS = [
+    "no tingling but my knee keeps buckling",
+    "the tinglin in my nee is bad",
+    "my dad had cancer and I've lost weight without trying",
+    "should I worry about bladder problems? I can't feel when I wipe",
+    "worse sitting, better lying down",
+    "",
+]
+
+
+def _as_rows(mentions):
+    return [[m.feature, m.status, m.start, m.end, m.text] for m in mentions]
+
+
+def test_round_trip_in_a_fresh_process(nlp, saved_pipeline):
+    script = (
+        "import json, sys\n"
+        "from bot.nlp import load_nlp, extract\n"
+        "nlp = load_nlp(sys.argv[1])\n"
+        "texts = json.loads(sys.argv[2])\n"
+        "print(json.dumps([[[m.feature, m.status, m.start, m.end, m.text] for m in extract(nlp, t)] for t in texts]))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script, str(saved_pipeline), json.dumps(ROUND_TRIP_TEXTS)],
+        cwd=REPO_ROOT, capture_output=True, text=True, timeout=300,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    loaded = json.loads(result.stdout.strip().splitlines()[-1])
+    assert loaded == [_as_rows(extract(nlp, text)) for text in ROUND_TRIP_TEXTS]
+
+
+def test_build_cli_writes_a_loadable_pipeline(nlp, tmp_path):
+    out = tmp_path / "built"
+    result = subprocess.run(
+        [sys.executable, "-m", "bot.nlp.build", str(out)],
+        cwd=REPO_ROOT, capture_output=True, text=True, timeout=300,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    loaded = load_nlp(out)
+    assert loaded.pipe_names == nlp.pipe_names
+    for text in ROUND_TRIP_TEXTS:
+        assert extract(loaded, text) == extract(nlp, text)
+
+
+def test_extraction_package_does_not_import_rasa():
+    sources = (REPO_ROOT / "bot" / "nlp").glob("*.py")
+    for source in sources:
+        for line in source.read_text(encoding="utf-8").splitlines():
+            words = line.split()
+            assert not (words[:1] in (["import"], ["from"]) and words[1].split(".")[0] == "rasa"), source
