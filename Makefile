@@ -45,8 +45,8 @@ test: validate train  ## set up, train if needed, validate, run every test; non-
 	$(PY) -m pytest tests -q
 	@bash scripts/test_conversations.sh
 
-eval-nlu: train  ## per-feature P/R/F1, micro-F1, red-flag recall on tests/nlu_eval
-	$(PY) -m bot.eval_nlu tests/nlu_eval/dev.yml
+eval-nlu: nlp  ## per-feature P/R/F1, micro-F1, red-flag recall on tests/nlu_eval
+	$(PY) -m bot.eval_nlu tests/nlu_eval/dev.yml --json results/nlu_eval.json
 
 crossval: setup  ## Rasa NLU cross-validation; report kept in results/crossval
 	$(RASA) test nlu --nlu data/nlu --cross-validation --folds 3 --out results/crossval

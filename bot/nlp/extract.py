@@ -1,0 +1,245 @@
+"""Turn a message into clinical feature mentions.
+
+`extract(nlp, text)` runs the pipeline built by ``bot.nlp.pipeline`` and
+composes its term occurrences into features with the rules from
+``lexicon.yml``:
+
+1. every term occurrence has a status from ConText (present unless a
+   modifier says absent, uncertain, historical, hypothetical or other);
+2. a feature rule fires when its head term has each companion term nearby
+   (same clause unless the rule's scope is the whole message), no `not`
+   term nearby and no rival term closer than the companions;
+3. the mention's status is the strongest status among the head and its
+   companions, then the rule's own status ("can still walk" denies
+   cannot_bear_weight) and the feature's options (a historical
+   cancer_history is still a history of cancer, so present) apply.
+
+No Rasa import here.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Dict, Iterable, List, Optional, Sequence, Tuple
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from bot.nlp.pipeline import (
+    BREAKS, CONTEXT_PIPE, LOCATORS, PRESENT, STATUS_ATTR, STATUSES, TARGETS, TERMS_PIPE,
+    FeatureRule, normalise, sentences,
+)
+
+#: Longest text analysed; anything after this many characters is ignored.
+MAX_CHARS = 5000
+
+ABSENT = "absent"
+HISTORICAL = "historical"
+__all__ = ["MAX_CHARS", "STATUSES", "Mention", "extract", "findings"]
+
+
+@dataclass(frozen=True)
+class Mention:
+    """One feature found in a message; start/end are character offsets in the
+    text given to `extract` and `text` is that slice."""
+
+    feature: str
+    status: str
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(frozen=True)
+class Occurrence:
+    """One term found in the Doc (token offsets), with its sentence, clause and status.
+    `status` is None for locator terms, which ConText never modifies."""
+
+    term: str
+    start: int
+    end: int
+    sent: int
+    clause: int
+    status: Optional[str]
+
+
+def gap(a: Occurrence, b: Occurrence) -> int:
+    """Tokens strictly between two occurrences (0 when adjacent or overlapping)."""
+    return max(0, b.start - a.end, a.start - b.end)
+
+
+# --------------------------------------------------------------------------
+# Doc -> occurrences
+# --------------------------------------------------------------------------
+
+def _token_positions(doc: Doc) -> Tuple[List[int], List[int]]:
+    """Sentence and clause number of every token (clauses end at sentence
+    ends and at the lexicon's clause breaks)."""
+    break_starts = {span.start for span in doc.spans.get(BREAKS, [])}
+    sents, clauses = [], []
+    clause = -1
+    for number, (start, end) in enumerate(sentences(doc)):
+        for i in range(start, end):
+            clause += i == start or i in break_starts
+            sents.append(number)
+            clauses.append(clause)
+    return sents, clauses
+
+
+def occurrences(doc: Doc) -> List[Occurrence]:
+    """All term occurrences of a processed Doc, in text order."""
+    sents, clauses = _token_positions(doc)
+    statuses: Dict[Tuple[int, int, str], str] = doc._.get(STATUS_ATTR) or {}
+    found = []
+    for group, has_context in ((TARGETS, True), (LOCATORS, False)):
+        for span in doc.spans.get(group, []):
+            status = statuses.get((span.start, span.end, span.label_), PRESENT) if has_context else None
+            found.append(Occurrence(span.label_, span.start, span.end, sents[span.start], clauses[span.start], status))
+    return sorted(found, key=lambda occ: (occ.start, occ.end, occ.term))
+
+
+# --------------------------------------------------------------------------
+# Occurrences -> feature hits
+# --------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Hit:
+    """A fired rule: the head, the companions it used and the resulting status."""
+
+    rule: FeatureRule
+    head: Occurrence
+    parts: Tuple[Occurrence, ...]
+    status: str
+
+
+def _reachable(rule: FeatureRule, a: Occurrence, b: Occurrence) -> bool:
+    """Whether `b` is close enough to `a` for this rule."""
+    if a == b:
+        return False
+    if rule.scope == "sentence" and (a.sent != b.sent or a.clause != b.clause):
+        return False
+    return gap(a, b) <= rule.window
+
+
+def _nearest(rule: FeatureRule, head: Occurrence, candidates: Iterable[Occurrence]) -> Optional[Occurrence]:
+    """The reachable candidate closest to the head (the earlier on a tie)."""
+    reachable = [occ for occ in candidates if _reachable(rule, head, occ)]
+    return min(reachable, key=lambda occ: (gap(head, occ), occ.start), default=None)
+
+
+def _rivalled(rule: FeatureRule, head: Occurrence, companions: Sequence[Occurrence],
+              by_term: Dict[str, List[Occurrence]]) -> bool:
+    """True when a rival term sits closer to the head or to a companion than
+    the two are to each other ("worse sitting, better walking")."""
+    rivals = [occ for term in rule.rivals for occ in by_term.get(term, ())]
+    for companion in companions:
+        distance = gap(head, companion)
+        for rival in rivals:
+            for anchor in (head, companion):
+                if _reachable(rule, anchor, rival) and gap(anchor, rival) < distance:
+                    return True
+    return False
+
+
+def _combined_status(parts: Sequence[Occurrence], rule: FeatureRule, priority: Sequence[str],
+                     history_is_present: bool) -> Optional[str]:
+    """The strongest context status among the parts, then the rule's own
+    wording; None when an inverted rule's term was not denied."""
+    found = {occ.status for occ in parts if occ.status}
+    status = next((s for s in priority if s in found), PRESENT)
+    if rule.invert:
+        if status == PRESENT:
+            return None
+        status = PRESENT if status == ABSENT else status
+    elif status == PRESENT:
+        status = rule.status
+    if status == HISTORICAL and history_is_present:
+        status = PRESENT
+    return status
+
+
+def _apply_rule(rule: FeatureRule, head: Occurrence,
+                by_term: Dict[str, List[Occurrence]]) -> Optional[Tuple[Occurrence, ...]]:
+    """The occurrences (head first) a rule uses at this head, or None if it does not fire."""
+    parts = [head]
+    for term in rule.companions:
+        companion = _nearest(rule, head, by_term.get(term, ()))
+        if companion is None:
+            return None
+        parts.append(companion)
+    vetoes = (occ for term in rule.exclude for occ in by_term.get(term, ()))
+    if any(_reachable(rule, head, occ) for occ in vetoes):
+        return None
+    if _rivalled(rule, head, parts[1:], by_term):
+        return None
+    return tuple(parts)
+
+
+def compose(found: List[Occurrence], rules: Sequence[FeatureRule], priority: Sequence[str],
+            history_is_present: Iterable[str] = ()) -> List[Hit]:
+    """Fire every rule at every occurrence of its head term.
+
+    Per (feature, head) the first rule in lexicon order wins; afterwards a
+    hit is dropped when a feature it yields to fired at the same head.
+    """
+    by_term: Dict[str, List[Occurrence]] = {}
+    for occ in found:
+        by_term.setdefault(occ.term, []).append(occ)
+    history_is_present = set(history_is_present)
+    hits: Dict[Tuple[str, Occurrence], Hit] = {}
+    for rule in rules:
+        for head in by_term.get(rule.head, ()):
+            if (rule.feature, head) in hits:
+                continue
+            parts = _apply_rule(rule, head, by_term)
+            if parts is None:
+                continue
+            status = _combined_status(parts, rule, priority, rule.feature in history_is_present)
+            if status:
+                hits[(rule.feature, head)] = Hit(rule, head, parts, status)
+    return [hit for hit in hits.values()
+            if not any((other, hit.head) in hits for other in hit.rule.yield_to)]
+
+
+# --------------------------------------------------------------------------
+# Hits -> mentions
+# --------------------------------------------------------------------------
+
+def _char_span(doc: Doc, hit: Hit) -> Tuple[int, int]:
+    """Character span of the hit's parts that share the head's sentence."""
+    parts = [occ for occ in hit.parts if occ.sent == hit.head.sent]
+    start = min(occ.start for occ in parts)
+    end = max(occ.end for occ in parts)
+    return doc[start].idx, doc[end - 1].idx + len(doc[end - 1].text)
+
+
+def _to_mentions(doc: Doc, hits: Iterable[Hit], text: str) -> List[Mention]:
+    """One Mention per distinct (feature, status, span), in text order."""
+    mentions = set()
+    for hit in hits:
+        start, end = _char_span(doc, hit)
+        mentions.add(Mention(hit.rule.feature, hit.status, start, end, text[start:end]))
+    return sorted(mentions, key=lambda m: (m.start, m.end, m.feature, m.status))
+
+
+def extract(nlp: Language, text: str) -> List[Mention]:
+    """Every feature mention in `text` (any string; only the first MAX_CHARS
+    characters are read).  Offsets refer to `text` itself."""
+    if not isinstance(text, str):
+        text = "" if text is None else str(text)
+    text = text[:MAX_CHARS]
+    if not text.strip():
+        return []
+    doc = nlp(normalise(text))
+    terms = nlp.get_pipe(TERMS_PIPE)
+    priority = nlp.get_pipe(CONTEXT_PIPE).priority
+    hits = compose(occurrences(doc), terms.rules, priority, terms.history_is_present)
+    return _to_mentions(doc, hits, text)
+
+
+def findings(mentions: Iterable[Mention]) -> Tuple[List[str], List[str]]:
+    """(present, absent) feature ids in order of first mention, without
+    duplicates; a feature both present and absent counts as present only."""
+    mentions = list(mentions)
+    present = list(dict.fromkeys(m.feature for m in mentions if m.status == PRESENT))
+    absent = [f for f in dict.fromkeys(m.feature for m in mentions if m.status == ABSENT) if f not in present]
+    return present, absent
