@@ -24,7 +24,7 @@ trap 'stop; exit 130' INT
 trap 'stop; exit 143' TERM
 trap stop EXIT
 
-.venv/bin/rasa run actions --actions actions --port "$ACTIONS_PORT" &
+SANIC_HOST=${ACTIONS_HOST:-127.0.0.1} .venv/bin/rasa run actions --actions actions --port "$ACTIONS_PORT" &
 pids+=($!)
 
 api_args=(--enable-api)

@@ -10,7 +10,7 @@ version: "3.1"
 action_endpoint:
   url: "http://127.0.0.1:$PORT/webhook"
 YML
-.venv/bin/rasa run actions --actions actions --port "$PORT" >"$tmp/actions.log" 2>&1 &
+SANIC_HOST=127.0.0.1 .venv/bin/rasa run actions --actions actions --port "$PORT" >"$tmp/actions.log" 2>&1 &
 actions_pid=$!
 trap 'kill -TERM $actions_pid 2>/dev/null; wait $actions_pid 2>/dev/null; rm -rf "$tmp"' EXIT
 for _ in $(seq 1 60); do

@@ -8,11 +8,14 @@ composes its term occurrences into features with the rules from
    modifier says absent, uncertain, historical, hypothetical or other);
 2. a feature rule fires when its head term has each companion term nearby
    (same clause unless the rule's scope is the whole message), no `not`
-   term nearby and no rival term closer than the companions;
+   term nearby (unless that term is denied: "lost weight without dieting")
+   and no rival term closer than the companions;
 3. the mention's status is the strongest status among the head and its
    companions, then the rule's own status ("can still walk" denies
    cannot_bear_weight) and the feature's options (a historical
-   cancer_history is still a history of cancer, so present) apply.
+   cancer_history is still a history of cancer, so present) apply; a rule
+   with `keep` yields only the statuses it lists (a bare "not red" denies
+   hot_red_knee, a bare "red" asserts nothing).
 
 No Rasa import here.
 """
@@ -111,18 +114,20 @@ class Hit:
     status: str
 
 
-def _reachable(rule: FeatureRule, a: Occurrence, b: Occurrence) -> bool:
-    """Whether `b` is close enough to `a` for this rule."""
+def _reachable(rule: FeatureRule, a: Occurrence, b: Occurrence, window: Optional[int] = None) -> bool:
+    """Whether `b` is close enough to `a` for this rule (within `window`,
+    default the rule's window)."""
     if a == b:
         return False
     if rule.scope == "sentence" and (a.sent != b.sent or a.clause != b.clause):
         return False
-    return gap(a, b) <= rule.window
+    return gap(a, b) <= (rule.window if window is None else window)
 
 
-def _nearest(rule: FeatureRule, head: Occurrence, candidates: Iterable[Occurrence]) -> Optional[Occurrence]:
+def _nearest(rule: FeatureRule, head: Occurrence, candidates: Iterable[Occurrence],
+             window: Optional[int] = None) -> Optional[Occurrence]:
     """The reachable candidate closest to the head (the earlier on a tie)."""
-    reachable = [occ for occ in candidates if _reachable(rule, head, occ)]
+    reachable = [occ for occ in candidates if _reachable(rule, head, occ, window)]
     return min(reachable, key=lambda occ: (gap(head, occ), occ.start), default=None)
 
 
@@ -161,12 +166,13 @@ def _apply_rule(rule: FeatureRule, head: Occurrence,
                 by_term: Dict[str, List[Occurrence]]) -> Optional[Tuple[Occurrence, ...]]:
     """The occurrences (head first) a rule uses at this head, or None if it does not fire."""
     parts = [head]
-    for term in rule.companions:
-        companion = _nearest(rule, head, by_term.get(term, ()))
+    for index, term in enumerate(rule.companions):
+        companion = _nearest(rule, head, by_term.get(term, ()), rule.window_for(index))
         if companion is None:
             return None
         parts.append(companion)
-    vetoes = (occ for term in rule.exclude for occ in by_term.get(term, ()))
+    # a denied veto term vetoes nothing ("lost weight without dieting")
+    vetoes = (occ for term in rule.exclude for occ in by_term.get(term, ()) if occ.status != ABSENT)
     if any(_reachable(rule, head, occ) for occ in vetoes):
         return None
     if _rivalled(rule, head, parts[1:], by_term):
@@ -194,7 +200,7 @@ def compose(found: List[Occurrence], rules: Sequence[FeatureRule], priority: Seq
             if parts is None:
                 continue
             status = _combined_status(parts, rule, priority, rule.feature in history_is_present)
-            if status:
+            if status and (not rule.keep or status in rule.keep):
                 hits[(rule.feature, head)] = Hit(rule, head, parts, status)
     return [hit for hit in hits.values()
             if not any((other, hit.head) in hits for other in hit.rule.yield_to)]

@@ -298,14 +298,18 @@ class FeatureRule:
     The first term of `terms` is the head (the mention is anchored there);
     every other term must occur within `window` tokens of the head, in the
     same clause (or anywhere in the message when `scope` is "message").
-    `exclude` terms in that window veto the rule; a `rivals` term that is
+    `exclude` terms in that window veto the rule (unless denied); a `rivals` term that is
     nearer to the head or to a companion than they are to each other vetoes
     it too ("worse sitting, better walking").  `yield_to` drops the mention
     when one of those features was found with the same head.  `status`
     is the status the wording itself implies (e.g. "can still walk" denies
     cannot_bear_weight).  An `invert` rule makes the feature present when
     its terms are denied ("it doesn't spread" -> pain stays in the knee) and
-    fires on nothing else.
+    fires on nothing else.  `windows` gives each companion its own window
+    (the link word of "pain ... when I sit" must sit right by the trigger,
+    the symptom may be further off); `window` is then the largest, used for
+    `exclude` and `rivals`.  `keep` lists the only statuses the rule may
+    yield ("not red" denies a hot red knee, a bare "red" asserts nothing).
     """
 
     feature: str
@@ -317,6 +321,12 @@ class FeatureRule:
     yield_to: Tuple[str, ...] = ()
     status: str = PRESENT
     invert: bool = False
+    windows: Tuple[int, ...] = ()
+    keep: Tuple[str, ...] = ()
+
+    def window_for(self, index: int) -> int:
+        """The window of the companion at `index` (0 = first companion)."""
+        return self.windows[index] if self.windows else self.window
 
     @property
     def head(self) -> str:
@@ -370,19 +380,32 @@ def _parse_term(name: str, spec: Any) -> TermSpec:
 
 
 def _parse_rule(feature: str, spec: Dict[str, Any], default_window: int) -> FeatureRule:
-    unknown = set(spec) - {"all", "window", "scope", "not", "rivals", "yield_to", "status", "invert"}
+    unknown = set(spec) - {"all", "window", "scope", "not", "rivals", "yield_to", "status", "invert", "keep"}
     if unknown:
         raise ValueError(f"feature {feature}: unknown rule keys {sorted(unknown)}")
+    terms = _as_tuple(spec["all"])
+    window = spec.get("window", default_window)
+    windows: Tuple[int, ...] = ()
+    if isinstance(window, (list, tuple)):
+        windows = tuple(int(w) for w in window)
+        if len(windows) != len(terms) - 1:
+            raise ValueError(f"feature {feature}: window list needs one window per companion of {terms}")
+        window = max(windows)
+    keep = _as_tuple(spec.get("keep"))
+    if set(keep) - set(STATUSES):
+        raise ValueError(f"feature {feature}: keep must list statuses among {STATUSES}")
     return FeatureRule(
         feature=feature,
-        terms=_as_tuple(spec["all"]),
-        window=int(spec.get("window", default_window)),
+        terms=terms,
+        window=int(window),
         scope=spec.get("scope", "sentence"),
         exclude=_as_tuple(spec.get("not")),
         rivals=_as_tuple(spec.get("rivals")),
         yield_to=_as_tuple(spec.get("yield_to")),
         status=spec.get("status", PRESENT),
         invert=bool(spec.get("invert", False)),
+        windows=windows,
+        keep=keep,
     )
 
 

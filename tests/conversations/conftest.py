@@ -43,7 +43,7 @@ def action_server_url():
     proc = subprocess.Popen(
         [str(Path(sys.executable).parent / "rasa"), "run", "actions", "--actions", "actions", "--port", str(port)],
         cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        env={**os.environ, "PYTHONPATH": str(ROOT), "SANIC_HOST": "127.0.0.1"},
     )
     try:
         wait_for(f"http://127.0.0.1:{port}/health", proc)

@@ -73,8 +73,12 @@ def turn_events(tracker) -> Tuple[str, List[Tuple[str, Any]]]:
     return intent, happened
 
 
-async def replay(agent, sender: str, turns: List[Turn]) -> List[str]:
-    """Run the story; returns a list of mismatches (empty when it passed)."""
+async def replay(agent, sender: str, turns: List[Turn], questions: Dict[str, int] = None) -> List[str]:
+    """Run the story; returns a list of mismatches (empty when it passed).
+
+    questions: when given, receives the number of interview questions asked
+    before the story's first assessment, keyed by sender.
+    """
     problems = []
     for number, turn in enumerate(turns, 1):
         before = await agent.tracker_store.retrieve(sender)
@@ -96,6 +100,8 @@ async def replay(agent, sender: str, turns: List[Turn]) -> List[str]:
                 ok = actual == value
             if not ok:
                 problems.append(f"{where}: slot {slot}={actual!r}, expected {value!r}")
+        if questions is not None and sender not in questions and ("action", "action_give_assessment") in happened:
+            questions[sender] = len(tracker.get_slot("questions_asked") or [])
         if problems:
             break
     return problems
