@@ -1,8 +1,10 @@
-"""action_track_features: runs after EVERY user message (a custom slot mapping).
+"""action_validate_slot_mappings: Rasa runs it after EVERY user message.
 
 It folds the message's clinical entities into features_present/absent, sets
-triage, fills the interview's answer slots, and raises a red-flag alert the
-moment a new red flag appears, whatever the conversation was doing.
+triage, fills the interview's answer slots, acknowledges corrections, and
+raises a red-flag alert the moment a new red flag appears, whatever the
+conversation was doing. (Rasa 3.6 passes bot messages on from this action,
+not from custom slot-mapping actions, so this is where the alert must live.)
 """
 from __future__ import annotations
 
@@ -24,7 +26,7 @@ ENTITY = "clinical_feature"
 
 class ActionTrackFeatures(Action):
     def name(self) -> Text:
-        return "action_track_features"
+        return "action_validate_slot_mappings"
 
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]

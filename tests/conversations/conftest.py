@@ -4,53 +4,20 @@ Rasa takes 20-40 s to load a model, so it is loaded once. The model is the one
 `make train` built (models/knee.tar.gz); the tests fail clearly without it.
 """
 import asyncio
-import os
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
-from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
-MODEL = ROOT / "models" / "knee.tar.gz"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def wait_for(url: str, proc: subprocess.Popen, seconds: float = 90) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"{proc.args} exited with {proc.returncode}")
-        try:
-            urllib.request.urlopen(url, timeout=1)
-            return
-        except OSError:
-            time.sleep(0.3)
-    raise TimeoutError(url)
+from tests.servers import MODEL, free_port, start_action_server, stop
 
 
 @pytest.fixture(scope="session")
-def action_server_url():
+def action_server_url(tmp_path_factory):
     port = free_port()
-    proc = subprocess.Popen(
-        [str(Path(sys.executable).parent / "rasa"), "run", "actions", "--actions", "actions", "--port", str(port)],
-        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        env={**os.environ, "PYTHONPATH": str(ROOT), "SANIC_HOST": "127.0.0.1"},
-    )
+    proc = start_action_server(port, tmp_path_factory.mktemp("actions") / "actions.log")
     try:
-        wait_for(f"http://127.0.0.1:{port}/health", proc)
         yield f"http://127.0.0.1:{port}/webhook"
     finally:
-        proc.terminate()
-        proc.wait(timeout=30)
+        stop(proc)
 
 
 @pytest.fixture(scope="session")
