@@ -806,12 +806,19 @@ class GatedMatcher:
     (IN) predicates in Python, so one big Matcher costs time in proportion to
     the whole lexicon.  Starting each pattern with one plain word and running
     only the buckets of words in the message keeps the cost in proportion to
-    what the message can actually match.
+    what the message can actually match.  In a long message a bucket whose
+    patterns have a bounded length runs only on the stretches that start at
+    its word (every match of the bucket starts there), so its cost does not
+    grow with the rest of the message.
     """
+
+    #: Docs of at most this many tokens run every bucket over the whole Doc.
+    WINDOWED_FROM = 48
 
     def __init__(self, vocab: Any) -> None:
         self.vocab = vocab
         self._buckets: Dict[Optional[str], Matcher] = {}
+        self._reach: Dict[Optional[str], Optional[int]] = {}  # longest pattern; None = unbounded
 
     def add(self, key: str, patterns: List[Pattern]) -> None:
         """Add patterns under `key` (several calls with one key accumulate)."""
@@ -821,14 +828,41 @@ class GatedMatcher:
         for word, word_patterns in by_word.items():
             if word not in self._buckets:
                 self._buckets[word] = Matcher(self.vocab, validate=False)
+                self._reach[word] = 0
             self._buckets[word].add(key, word_patterns)
+            for pattern in word_patterns:
+                unbounded = any(slot.get("OP") in ("*", "+") for slot in pattern)
+                reach = self._reach[word]
+                self._reach[word] = None if unbounded or reach is None else max(reach, len(pattern))
+
+    def _stretches(self, doc: Doc, norms: List[str], word: Optional[str]) -> List[Tuple[int, int]]:
+        """(start, end) token ranges a bucket must run on: the whole Doc, or
+        in a long Doc the merged ranges starting at each of its word's tokens."""
+        reach = self._reach.get(word)
+        if word is None or reach is None or len(doc) <= self.WINDOWED_FROM:
+            return [(0, len(doc))]
+        stretches: List[Tuple[int, int]] = []
+        for i, norm in enumerate(norms):
+            if norm == word:
+                end = min(len(doc), i + reach)
+                if stretches and i <= stretches[-1][1]:
+                    stretches[-1] = (stretches[-1][0], max(stretches[-1][1], end))
+                else:
+                    stretches.append((i, end))
+        return stretches
 
     def __call__(self, doc: Doc) -> List[Tuple[str, int, int]]:
         """Distinct (key, start, end) matches."""
-        words = {token.norm_ for token in doc} | {None}
-        found = {(self.vocab.strings[match_id], start, end)
-                 for word in words if word in self._buckets
-                 for match_id, start, end in self._buckets[word](doc)}
+        norms = [token.norm_ for token in doc]
+        found = set()
+        for word in set(norms) | {None}:
+            matcher = self._buckets.get(word)
+            if matcher is None:
+                continue
+            for low, high in self._stretches(doc, norms, word):
+                doclike = doc if (low, high) == (0, len(doc)) else doc[low:high]
+                found.update((self.vocab.strings[match_id], low + start, low + end)
+                             for match_id, start, end in matcher(doclike))
         return sorted(found, key=lambda match: (match[1], match[2], match[0]))
 
 

@@ -12,6 +12,8 @@ from typing import Any, Dict, List, Tuple
 import yaml
 
 IGNORED_ACTIONS = {"action_listen", "action_extract_slots", "action_session_start"}
+# Every assessment must send the person to a professional (safety rule).
+GUIDANCE_MARKERS = ("GP or a physiotherapist", "see a doctor today", "emergency department")
 
 
 @dataclass
@@ -57,27 +59,31 @@ def expected_changes(expected: List[Tuple[str, Any]], loop_before: Any) -> List[
     return changes
 
 
-def turn_events(tracker) -> Tuple[str, List[Tuple[str, Any]]]:
-    """The last user turn's intent and its actions / loop changes, in order."""
-    from rasa.shared.core.events import ActionExecuted, ActiveLoop, UserUttered
+def turn_events(tracker) -> Tuple[str, List[Tuple[str, Any]], List[str]]:
+    """The last user turn's intent, its actions / loop changes in order, and the bot's texts."""
+    from rasa.shared.core.events import ActionExecuted, ActiveLoop, BotUttered, UserUttered
 
     events = list(tracker.events)
     last_user = max(i for i, e in enumerate(events) if isinstance(e, UserUttered))
     intent = events[last_user].intent.get("name")
     happened: List[Tuple[str, Any]] = []
+    said: List[str] = []
     for event in events[last_user + 1:]:
         if isinstance(event, ActionExecuted) and event.action_name not in IGNORED_ACTIONS:
             happened.append(("action", event.action_name))
         elif isinstance(event, ActiveLoop):
             happened.append(("active_loop", event.name))
-    return intent, happened
+        elif isinstance(event, BotUttered):
+            said.append(event.text or "")
+    return intent, happened, said
 
 
 async def replay(agent, sender: str, turns: List[Turn], questions: Dict[str, int] = None) -> List[str]:
     """Run the story; returns a list of mismatches (empty when it passed).
 
-    questions: when given, receives the number of interview questions asked
-    before the story's first assessment, keyed by sender.
+    questions: when given, receives (keyed by sender) the number of interview
+    questions asked before the story's first assessment, its triage, and
+    whether the person stopped the interview.
     """
     problems = []
     for number, turn in enumerate(turns, 1):
@@ -85,13 +91,17 @@ async def replay(agent, sender: str, turns: List[Turn], questions: Dict[str, int
         loop_before = before.active_loop_name if before else None
         await agent.handle_text(turn.text, sender_id=sender)
         tracker = await agent.tracker_store.retrieve_full_tracker(sender)
-        intent, happened = turn_events(tracker)
+        intent, happened, said = turn_events(tracker)
         expected = expected_changes(turn.expected, loop_before)
         where = f"turn {number} ({turn.text[:60]!r})"
         if intent != turn.intent:
             problems.append(f"{where}: intent {intent!r}, expected {turn.intent!r}")
         if happened != expected:
             problems.append(f"{where}: got {happened}, expected {expected}")
+        if ("action", "action_give_assessment") in happened and not any(
+            marker in text for marker in GUIDANCE_MARKERS for text in said
+        ):
+            problems.append(f"{where}: an assessment without professional guidance: {said}")
         for slot, value in turn.slots.items():
             actual = tracker.get_slot(slot)
             if isinstance(value, list) and isinstance(actual, list):
@@ -101,7 +111,11 @@ async def replay(agent, sender: str, turns: List[Turn], questions: Dict[str, int
             if not ok:
                 problems.append(f"{where}: slot {slot}={actual!r}, expected {value!r}")
         if questions is not None and sender not in questions and ("action", "action_give_assessment") in happened:
-            questions[sender] = len(tracker.get_slot("questions_asked") or [])
+            questions[sender] = {
+                "questions": len(tracker.get_slot("questions_asked") or []),
+                "triage": tracker.get_slot("triage"),
+                "stopped": ("action", "action_deactivate_loop") in happened,
+            }
         if problems:
             break
     return problems

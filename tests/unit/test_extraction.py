@@ -405,6 +405,222 @@ def test_no_false_emergency_in_ordinary_knee_story(nlp):
 
 
 # --------------------------------------------------------------------------
+# Phrasing families (each: present / negated / hedged, historical or hypothetical)
+# --------------------------------------------------------------------------
+
+PHRASING_FAMILIES = [
+    # feature, present, negated, (not-present case, its status)
+    # a back described by its state: "has been bad", "'s been playing up", "is still agony"
+    ("low_back_pain", "her lower back has been bad for weeks", "my lower back hasn't been sore",
+     ("maybe my back has been a bit sore", "uncertain")),
+    ("low_back_pain", "my back's been playing up", "my back is fine",
+     ("my back was playing up years ago", "historical")),
+    # an injured back this episode
+    ("low_back_pain", "I tweaked my lower back lifting a box", "I haven't hurt my back",
+     ("I might have pulled my back", "uncertain")),
+    # a back coordinated with another part
+    ("low_back_pain", "my lower back and knee ache all the time", "nothing wrong with my back",
+     ("not sure if my back and knee ache for the same reason", "uncertain")),
+    # a side of the knee without the word knee
+    ("localized_knee_pain", "it aches on the inner side", "no pain on the inside",
+     ("maybe some pain on the outer side", "uncertain")),
+    ("localized_knee_pain", "pain 8/10 in the knee, front and sides", "there's no pain at the front",
+     ("it might be tender along the joint line", "uncertain")),
+    # a trigger linked by when/whenever/after, the symptom further off
+    ("worse_with_spine_load", "sharp pain from my bum down to my knee every time I sneeze",
+     "no pain down my leg when I sit",
+     ("what if it shoots down my leg whenever I cough", "hypothetical")),
+    ("worse_with_spine_load", "pins and needles in my foot after I've been sitting for a while",
+     "no tingling in my foot when I sit",
+     ("maybe some tingling in my foot after sitting", "uncertain")),
+    ("worse_weight_bearing", "pain on the inner side of my knee when I go down the stairs",
+     "no pain on the inner side of my knee when I go down the stairs",
+     ("I used to get pain at the front of my knee whenever I went running", "historical")),
+    ("worse_weight_bearing", "standing on concrete all day makes the front of my knees throb",
+     "walking doesn't make it any worse",
+     ("standing all day might make my knees throb", "uncertain")),
+    ("worse_twisting", "it hurts and gives way when I turn on it", "twisting makes no difference",
+     ("it might hurt when I turn on it", "uncertain")),
+    # relief: sitting down, "fine" when lying, "the only thing that helps"
+    ("eased_by_position", "sitting down helps", "sitting down doesn't help",
+     ("sitting down might help", "uncertain")),
+    ("eased_by_position", "it feels fine when I lie down", "it doesn't feel fine when I lie down",
+     ("it used to feel fine when I lay down", "historical")),
+    ("eased_by_position", "lying flat on the floor is the only thing that helps",
+     "lying flat on the floor is not the only thing that helps",
+     ("lying flat might be the only thing that helps", "uncertain")),
+    # a route with no verb, both legs, from the back of the hip to the knee
+    ("radiating_leg_pain", "bum to foot, worse when I sit", "the pain doesn't go down my leg",
+     ("maybe it goes from my bum to my foot", "uncertain")),
+    ("radiating_leg_pain", "lower back pain down both legs", "it doesn't travel down my legs",
+     ("not sure if the pain goes down both legs", "uncertain")),
+    ("radiating_leg_pain", "a deep ache in my hip at the back and it goes down into the knee",
+     "the pain doesn't go down past my knee",
+     ("I used to get an ache in my lower back that went down to my knee", "historical")),
+    ("buttock_pain", "then it started going into my right buttock", "it doesn't go into my buttock",
+     ("maybe it goes into my bum", "uncertain")),
+    ("buttock_pain", "my glute is on fire", "my glute isn't sore",
+     ("my glute might be a bit sore", "uncertain")),
+    ("shooting_pain", "it's like being stabbed behind my knee", "it's not stabbing",
+     ("not sure if it's like being stabbed", "uncertain")),
+    ("weight_loss", "I've lost about a stone without trying", "I haven't lost any weight at all",
+     ("I might have lost about half a stone", "uncertain")),
+    ("weight_loss", "the weight's just dropping off me", "the weight isn't dropping off me",
+     ("not sure if the weight is dropping off", "uncertain")),
+    ("major_trauma", "I had a bit of a tumble off the ladder", "I didn't have a tumble off the ladder",
+     ("I might have had a tumble off my bike", "uncertain")),
+    ("knee_injury", "I felt it twist under me at a dance", "I didn't feel it twist under me",
+     ("I might have felt it twist under me", "uncertain")),
+    ("knee_injury", "I knelt on something sharp gardening", "I haven't knelt on anything sharp",
+     ("I may have knelt on something sharp", "uncertain")),
+    ("knee_swelling", "I can feel fluid sloshing in my knee", "no fluid sloshing in my knee",
+     ("maybe there's fluid sloshing in my knee", "uncertain")),
+    ("knee_giving_way", "my nee keeps givin way", "it's never givin way",
+     ("it might be givin way", "uncertain")),
+    # a bare denial in a knee bot is about the knee or leg
+    ("hot_red_knee", "my knee is red and hot", "it swelled up on its own, not red tho",
+     ("my knee might be a bit red", "uncertain")),
+    ("leg_weakness", "my foot feels weak", "Doesn't click, doesn't feel weak.",
+     ("maybe my foot feels weak", "uncertain")),
+    ("both_legs", "pain shooting down both legs", "Both legs? No, just the right.",
+     ("I'm not sure if both my legs are numb", "uncertain")),
+    # a long-standing bladder habit is not the new change of a red flag
+    ("bladder_bowel_change", "I've wet myself twice since yesterday", "I haven't wet myself",
+     ("when I sneeze I wet myself a little, always have since having kids", "historical")),
+    ("progressive_weakness", "my foot is getting weaker every day",
+     "The foot weakness isn't getting any worse",
+     ("what if my foot gets weaker every day", "hypothetical")),
+]
+
+
+@pytest.mark.parametrize("feature,text", [(c[0], c[1]) for c in PHRASING_FAMILIES],
+                         ids=[c[0] for c in PHRASING_FAMILIES])
+def test_phrasing_family_present(nlp, feature, text):
+    present, absent = present_absent(nlp, text)
+    assert feature in present
+    assert feature not in absent
+
+
+@pytest.mark.parametrize("feature,text", [(c[0], c[2]) for c in PHRASING_FAMILIES],
+                         ids=[c[0] for c in PHRASING_FAMILIES])
+def test_phrasing_family_negated(nlp, feature, text):
+    present, absent = present_absent(nlp, text)
+    assert feature in absent
+    assert feature not in present
+
+
+@pytest.mark.parametrize("feature,text,status", [(c[0], *c[3]) for c in PHRASING_FAMILIES],
+                         ids=[c[0] for c in PHRASING_FAMILIES])
+def test_phrasing_family_hedged_historical_or_hypothetical(nlp, feature, text, status):
+    present, absent = present_absent(nlp, text)
+    assert feature not in present and feature not in absent
+    assert status in statuses(nlp, text)[feature]
+
+
+def test_relative_asked_about_with_numb_foot_and_bad_back(nlp):
+    present, _ = present_absent(nlp, "my mum's foot has gone numb and her lower back has been bad for weeks")
+    assert {"numbness", "low_back_pain"} <= set(present)
+
+
+@pytest.mark.parametrize("text,want_present,want_absent", [
+    # a correction after a comma ends the negation
+    ("Not an ache, more like a stabbing pain", ["shooting_pain"], ["dull_ache"]),
+    ("It's not sharp, more of a constant dull throb", ["dull_ache"], ["shooting_pain"]),
+    ("no pain down the leg, just knee", ["localized_knee_pain"], ["radiating_leg_pain"]),
+    # "- no" followed by a word negates forward; alone it answers backward
+    ("Before you ask - no bowel or bladder issues", [], ["bladder_bowel_change"]),
+    ("swelling - no", [], ["knee_swelling"]),
+    # a spaced dash starts a new thought
+    ("I'm scared it's something serious - my knee is red and hot", ["hot_red_knee"], []),
+    # the place is denied after the pain word
+    ("The pain isn't in my bum or back at all", [], ["buttock_pain", "low_back_pain"]),
+    ("pain's not in the knee joint itself, it burns in my thigh", ["shooting_pain"], ["localized_knee_pain"]),
+    # comparisons
+    ("more of a nagging ache than a sharp pain", ["dull_ache"], ["shooting_pain"]),
+    # a denied veto term vetoes nothing
+    ("I've lost weight without dieting", ["weight_loss"], []),
+])
+def test_context_corrections_and_denied_places(nlp, text, want_present, want_absent):
+    present, absent = present_absent(nlp, text)
+    assert set(want_present) <= set(present)
+    assert set(want_absent) <= set(absent)
+
+
+@pytest.mark.parametrize("text,feature,status", [
+    ("my friend's sciatica made her leg go numb", "numbness", "other"),
+    ("my mate says knee pain from the back is usually burning", "shooting_pain", "other"),
+    ("My mum had a knee replacement for arthritis and her knee swelled like a balloon", "knee_swelling", "other"),
+    ("what does saddle numbness feel like?", "saddle_numbness", "hypothetical"),
+    ("I had a bad fever back in January", "fever", "historical"),
+    ("couldn't put weight on it at all for the first day or two", "cannot_bear_weight", "historical"),
+    ("at first I couldn't walk on it at all", "cannot_bear_weight", "historical"),
+    ("maybe the back of my knee is a bit tender", "localized_knee_pain", "uncertain"),
+])
+def test_other_hypothetical_historical_and_hedged_wording(nlp, text, feature, status):
+    assert statuses(nlp, text)[feature] == {status}
+
+
+@pytest.mark.parametrize("text,feature", [
+    ("I think I've got the same thing my dad had with his back, pain down my leg", "radiating_leg_pain"),
+    ("my husband says his foot feels numb", "numbness"),
+    ("my mum says her foot has gone numb and her back is killing her", "low_back_pain"),
+    ("she couldn't feel the toilet paper when she wiped", "saddle_numbness"),
+    ("the burning in my thigh is worse when I cough and better if I lie on my side", "worse_with_spine_load"),
+    ("the burning in my thigh is worse when I cough and better if I lie on my side", "eased_by_position"),
+    ("Sitting makes everything worse so I've been standing at my desk", "worse_with_spine_load"),
+    ("football makes it worse", "worse_weight_bearing"),
+    ("my leg is weaker than it was last week", "progressive_weakness"),
+    ("weak legs, both of them, getting worse every day", "progressive_weakness"),
+    ("it stays in my knee", "localized_knee_pain"),
+])
+def test_more_lay_wording(nlp, text, feature):
+    assert feature in present_absent(nlp, text)[0]
+
+
+@pytest.mark.parametrize("text,not_feature", [
+    ("Sitting makes everything worse so I've been standing at my desk", "worse_weight_bearing"),
+    ("why does my knee hurt more when I sit than when I'm walking", "worse_weight_bearing"),
+    ("both legs feel heavy and weak when I walk, and my lower back is awful", "worse_weight_bearing"),
+    ("My daughter plays soccer, and her knee swells, hurts and gives out when she pivots", "worse_weight_bearing"),
+    ("My knee keeps locking since I hurt it playing squash", "worse_weight_bearing"),
+    ("Running doesn't hurt it at all", "knee_injury"),
+    ("I knelt on something sharp", "shooting_pain"),
+    ("It's like being stabbed with a hot needle behind my knee", "hot_red_knee"),
+    ("The stretches the physio gave me for my back help the knee pain", "low_back_pain"),
+    ("the outside of my knee and down my shin goes numb when I cross my legs", "radiating_leg_pain"),
+    ("pain on the inside of my calf", "localized_knee_pain"),
+    ("I went outside and my knee hurt", "localized_knee_pain"),
+    ("it shoots down into my shin when I bend over to help patients", "eased_by_position"),
+    ("I was lying in bed when the pain started and now paracetamol helps a bit", "eased_by_position"),
+    ("my knee is fine when I sit down", "eased_by_position"),
+    ("I'm scared - I can't feel my bum when I sit on the toilet", "worse_with_spine_load"),
+    ("the weakness and the pain are worse when I sit", "progressive_weakness"),
+])
+def test_more_feature_boundaries(nlp, text, not_feature):
+    assert not_feature not in present_absent(nlp, text)[0]
+
+
+@pytest.mark.parametrize("text", [
+    "no pain in my bum or lower back, only the knee",
+    "Mostly my knee is stiff and achy on the inner side",
+    "it's just my knee that's swollen and sore on the outer side",
+])
+def test_pain_only_in_the_knee_does_not_deny_radiation(nlp, text):
+    assert "radiating_leg_pain" not in present_absent(nlp, text)[1]
+
+
+def test_companion_windows_and_keep_are_validated():
+    data = copy.deepcopy(read_yaml(DATA_DIR / LEXICON_FILE))
+    data["features"]["fever"].append({"all": ["fever_term", "unwell"], "window": [3, 4]})
+    with pytest.raises(ValueError, match="one window per companion"):
+        parse_lexicon(data)
+    data = copy.deepcopy(read_yaml(DATA_DIR / LEXICON_FILE))
+    data["features"]["fever"].append({"all": ["fever_term"], "keep": ["nonsense"]})
+    with pytest.raises(ValueError, match="keep"):
+        parse_lexicon(data)
+
+
+# --------------------------------------------------------------------------
 # API and robustness
 # --------------------------------------------------------------------------
 
@@ -458,6 +674,21 @@ def test_huge_input_is_capped(nlp):
     assert max(m.end for m in mentions) <= MAX_CHARS
     tail_only = " " * MAX_CHARS + "my knee is swollen"
     assert extract(nlp, tail_only) == []
+
+
+def test_long_messages_match_the_same_in_windows(nlp, monkeypatch):
+    """In a long message each bucket runs only where its word starts; the
+    matches must be exactly those of running it over the whole message."""
+    from bot.nlp.pipeline import GatedMatcher
+
+    text = " ".join(["I've lost about 20 pounds without trying and my lower back has been bad for weeks.",
+                     "No pain when I twist, but it shoots from my bum down to my foot whenever I sit.",
+                     "Before you ask - no bowel or bladder issues. My knee isn't hot or red.",
+                     "Both legs? No, just the right. Numbness? maybe."] * 4)
+    windowed = extract(nlp, text)
+    monkeypatch.setattr(GatedMatcher, "WINDOWED_FROM", 10 ** 9)
+    assert extract(nlp, text) == windowed
+    assert {"weight_loss", "low_back_pain", "radiating_leg_pain"} <= set(findings(windowed)[0])
 
 
 def test_emoji_and_non_english_text_around_english_symptoms(nlp):
