@@ -13,6 +13,9 @@ PORT=${RASA_PORT:-5005}
 ACTIONS_PORT=${ACTIONS_PORT:-5055}
 MODEL=${RASA_MODEL:-models/knee.tar.gz}
 mkdir -p .data
+# Effective channels: credentials.yml plus each messaging platform whose
+# environment variables are all set (bot/channels/platforms.yml).
+.venv/bin/python -m bot.channels.credentials .data/credentials.yml
 
 pids=()
 stop() {
@@ -32,7 +35,7 @@ if [[ -n "${RASA_AUTH_TOKEN:-}" ]]; then
   api_args+=(--auth-token "$RASA_AUTH_TOKEN")
 fi
 .venv/bin/rasa run -m "$MODEL" -i "$HOST" -p "$PORT" "${api_args[@]}" \
-  --credentials credentials.yml --endpoints endpoints.yml \
+  --credentials .data/credentials.yml --endpoints endpoints.yml \
   --cors "${RASA_CORS:-http://localhost:$PORT}" &
 pids+=($!)
 

@@ -49,7 +49,11 @@ def start_action_server(port: int, log: Path) -> subprocess.Popen:
         [str(BIN / "rasa"), "run", "actions", "--actions", "actions", "--port", str(port)],
         cwd=ROOT, stdout=log.open("wb"), stderr=subprocess.STDOUT, env=test_env(),
     )
-    wait_for(f"http://127.0.0.1:{port}/health", proc)
+    try:
+        wait_for(f"http://127.0.0.1:{port}/health", proc)
+    except BaseException:
+        stop(proc)
+        raise
     return proc
 
 
@@ -72,7 +76,11 @@ def start_rasa(
          "--credentials", str(credentials), "--endpoints", str(endpoints), *(extra_args or [])],
         cwd=ROOT, stdout=(workdir / "rasa.log").open("wb"), stderr=subprocess.STDOUT, env=test_env(**(env or {})),
     )
-    wait_for(f"http://127.0.0.1:{port}/", proc)
+    try:
+        wait_for(f"http://127.0.0.1:{port}/", proc)
+    except BaseException:
+        stop(proc)
+        raise
     return proc
 
 
