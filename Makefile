@@ -16,8 +16,9 @@ export RASA_TELEMETRY_ENABLED := false
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-20s %s\n", $$1, $$2}'
 
-setup:  ## create .venv with Python 3.10 and the pinned dependencies (no-op when up to date)
+setup:  ## create .venv with Python 3.10 and the pinned dependencies, npm ci for the web page (no-op when up to date)
 	@bash scripts/setup.sh
+	@bash scripts/install_web.sh
 
 nlp: setup  ## build the clinical spaCy pipeline from bot/data into .build/knee_nlp
 	@bash scripts/build_nlp.sh
@@ -42,6 +43,7 @@ test-conversations: train  ## conversation tests (tests/test_*.yml) against the 
 	@bash scripts/test_conversations.sh
 
 test: validate train  ## set up, train if needed, validate, run every test; non-zero on any failure
+	@bash scripts/install_browser.sh
 	$(PY) -m pytest tests -q
 	@bash scripts/test_conversations.sh
 

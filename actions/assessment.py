@@ -10,6 +10,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions import slots
 from bot.assessment import assess
 from bot.explain import clinician_summary, explain
+from bot.features import ROUTINE
 from bot.knowledge import screening
 from bot.messages import render
 
@@ -32,8 +33,12 @@ class ActionGiveAssessment(Action):
     ) -> List[Dict[Text, Any]]:
         result = _assess(tracker)
         parts = explain(result)
-        dispatcher.utter_message(**render("assessment", pattern=parts["pattern"], evidence=parts["evidence"]))
-        dispatcher.utter_message(**render("guidance", guidance=parts["guidance"], checks=parts["checks"]))
+        assessment = render("assessment", pattern=parts["pattern"], evidence=parts["evidence"])
+        guidance = render("guidance", guidance=parts["guidance"], checks=parts["checks"])
+        # With a red flag the advice comes first; otherwise the explanation leads to it.
+        first, second = (guidance, assessment) if result.triage != ROUTINE else (assessment, guidance)
+        dispatcher.utter_message(**first)
+        dispatcher.utter_message(**second)
         dispatcher.utter_message(**render("anything_else"))
         return [
             SlotSet(slots.TRIAGE, result.triage),
@@ -58,6 +63,7 @@ class ActionClinicianSummary(Action):
         summary = clinician_summary(present, absent, screened, result)
         dispatcher.utter_message(
             **render("summary", text=summary["text"]),
-            json_message={"type": "clinician_summary", **{k: v for k, v in summary.items() if k != "text"}},
+            # Under "data": Rasa's socket.io channel passes the payload's keys to emit().
+            json_message={"data": {"type": "clinician_summary", **{k: v for k, v in summary.items() if k != "text"}}},
         )
         return []

@@ -66,6 +66,9 @@ class ActionTrackFeatures(Action):
             dispatcher.utter_message(**render("corrected", items="; ".join(items)))
         if result.new_red_flags:
             guidance = explain(assess(result.present, result.absent))["guidance"]
-            dispatcher.utter_message(**render("red_flag_alert", guidance=guidance))
+            dispatcher.utter_message(
+                **render("red_flag_alert", guidance=guidance),
+                json_message={"data": {"type": "red_flag_alert", "triage": result.triage}},
+            )
             events.append(SlotSet(slots.RED_FLAGS_ANNOUNCED, announced + result.new_red_flags))
         return events

@@ -16,6 +16,8 @@ mkdir -p .data
 # Effective channels: credentials.yml plus each messaging platform whose
 # environment variables are all set (bot/channels/platforms.yml).
 .venv/bin/python -m bot.channels.credentials .data/credentials.yml
+# The action server's address follows ACTIONS_PORT.
+sed "s#http://127.0.0.1:5055/webhook#http://127.0.0.1:$ACTIONS_PORT/webhook#" endpoints.yml > .data/endpoints.yml
 
 pids=()
 stop() {
@@ -35,7 +37,7 @@ if [[ -n "${RASA_AUTH_TOKEN:-}" ]]; then
   api_args+=(--auth-token "$RASA_AUTH_TOKEN")
 fi
 .venv/bin/rasa run -m "$MODEL" -i "$HOST" -p "$PORT" "${api_args[@]}" \
-  --credentials .data/credentials.yml --endpoints endpoints.yml \
+  --credentials .data/credentials.yml --endpoints .data/endpoints.yml \
   --cors "${RASA_CORS:-http://localhost:$PORT}" &
 pids+=($!)
 
@@ -44,6 +46,7 @@ for _ in $(seq 1 180); do
     cat <<MSG
 
   The knee-or-back assistant is running.
+    Web chat: http://$HOST:$PORT/chat
     REST:     curl -s -XPOST http://$HOST:$PORT/webhooks/rest/webhook -d '{"sender":"me","message":"hello"}'
     socket.io: http://$HOST:$PORT/socket.io
     HTTP API: http://$HOST:$PORT/status${RASA_AUTH_TOKEN:+ (token required)}

@@ -31,6 +31,7 @@ async def test_tracking_alerts_once_on_a_new_red_flag(make_tracker, dispatcher, 
     assert len(dispatcher.messages) == 1
     assert dispatcher.messages[0]["text"].startswith("Important:")
     assert "emergency department" in dispatcher.messages[0]["text"]
+    assert dispatcher.messages[0]["custom"]["data"] == {"type": "red_flag_alert", "triage": "emergency"}
 
     again = make_tracker(slots=slots, entities=[feature("saddle_numbness")])
     second = type(dispatcher)()
@@ -106,8 +107,9 @@ async def test_assessment_sets_slots_and_always_guides(make_tracker, dispatcher,
     slots = slot_events(await ActionGiveAssessment().run(dispatcher, tracker, domain))
     assert (slots["assessment"], slots["triage"]) == (assessment, triage)
     assert len(dispatcher.messages) == 3
-    assert "not a diagnosis" in dispatcher.messages[0]["text"]
-    guidance = dispatcher.messages[1]["text"]
+    routine = triage == "routine"
+    explanation, guidance = (dispatcher.messages[i]["text"] for i in ((0, 1) if routine else (1, 0)))
+    assert "not a diagnosis" in explanation
     assert ("emergency" in guidance) if triage == "emergency" else ("GP" in guidance or "physiotherapist" in guidance)
 
 
@@ -118,7 +120,7 @@ async def test_clinician_summary_has_text_and_payload(make_tracker, dispatcher, 
     await ActionClinicianSummary().run(dispatcher, tracker, domain)
     message = dispatcher.messages[0]
     assert "not a diagnosis" in message["text"]
-    custom = message["custom"]
+    custom = message["custom"]["data"]
     assert custom["type"] == "clinician_summary"
     assert custom["reported"] == ["numbness"] and set(custom["screened"]) == set(SCREEN)
     assert all(v == "absent" for v in custom["screened"].values())
