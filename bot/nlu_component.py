@@ -14,6 +14,7 @@ be packed into the model).
 """
 from __future__ import annotations
 
+import hashlib
 import logging
 from pathlib import Path
 from typing import Any, Dict, List, Optional, Text
@@ -33,6 +34,19 @@ logger = logging.getLogger(__name__)
 
 ENTITY = "clinical_feature"
 PIPELINE_DIR = "spacy_pipeline"
+BOT_DIR = Path(__file__).resolve().parent
+# What the spaCy pipeline is built from. Rasa's training cache cannot see these
+# files, so their content goes into the component's fingerprint (see below).
+PIPELINE_SOURCES = ("data/lexicon.yml", "data/context_rules.yml", "data/features.yml", "nlp/*.py")
+
+
+def sources_fingerprint() -> str:
+    digest = hashlib.sha256()
+    for pattern in PIPELINE_SOURCES:
+        for path in sorted(BOT_DIR.glob(pattern)):
+            digest.update(path.name.encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
 
 
 @DefaultV1Recipe.register(
@@ -49,7 +63,12 @@ class ClinicalFeatureExtractor(GraphComponent, EntityExtractorMixin):
 
     @staticmethod
     def required_packages() -> List[Text]:
-        return ["spacy", "medspacy"]
+        return ["spacy"]
+
+    @classmethod
+    def fingerprint_addon(cls, config: Dict[Text, Any]) -> Optional[Text]:
+        """Retrain (not reuse Rasa's cached copy) when the lexicon or bot/nlp change."""
+        return sources_fingerprint()
 
     def __init__(
         self,
