@@ -25,4 +25,4 @@ if ! .venv/bin/rasa test core -m models/knee.tar.gz --stories tests/ --endpoints
   cat results/conversations/failed_test_stories.yml >&2 2>/dev/null || true
   exit 1
 fi
-echo "conversation tests passed: $(grep -c '^- story:' tests/test_*.yml | awk -F: '{s+=$2} END {print s}') stories"
+echo "conversation tests passed: $(grep -c '^  - story:' tests/test_*.yml | awk -F: '{s+=$2} END {print s}') stories"
