@@ -53,6 +53,9 @@ eval-nlu: nlp  ## per-feature P/R/F1, micro-F1, red-flag recall on tests/nlu_eva
 crossval: setup  ## Rasa NLU cross-validation; report kept in results/crossval
 	$(RASA) test nlu --nlu data/nlu --cross-validation --folds 3 --out results/crossval
 
+bench: train  ## speed, memory and accuracy, ours vs a stock `rasa init` bot (BENCHMARKS.md)
+	$(PY) -m bench.run
+
 clean:  ## remove the venv, models, built pipeline, results and local conversations
 	rm -rf $(VENV) models .build results .data .pytest_cache
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +

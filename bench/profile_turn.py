@@ -18,6 +18,9 @@ time spent in:
                    payload (RemoteAction._action_call_format)
   tracker store    SQLTrackerStore.retrieve / save (SQLite, commit included)
 
+--bot stock --model <rasa init model> profiles the stock bot the same way
+(mood-flow messages, no action server, in-memory tracker store).
+
 Everything is sequential, so wall time is the time of each step. The REST
 channel and Sanic are not included: compare with the REST latency of
 `python -m bench.run`. Prints a table; --json writes it for bench.run.
@@ -27,16 +30,18 @@ from __future__ import annotations
 import argparse
 import asyncio
 import functools
+import inspect
 import json
 import os
 import random
+import runpy
+import shutil
 import signal
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from collections import defaultdict
 from pathlib import Path
 from typing import Callable, Dict, List
@@ -46,7 +51,9 @@ ROOT = Path(__file__).resolve().parents[1]
 _turn: Dict[str, float] = defaultdict(float)
 _calls: Dict[str, int] = defaultdict(int)
 _phase: List[str] = ["other"]
+_turn_actions: List[str] = []
 _payload_bytes: List[int] = []
+_remote_actions: Dict[str, int] = defaultdict(int)  # action name -> calls, over the timed messages
 
 
 def _record(key: str, seconds: float) -> None:
@@ -54,39 +61,47 @@ def _record(key: str, seconds: float) -> None:
     _calls[key] += 1
 
 
-def _wrap(cls, name: str, key: Callable, phase: str = "") -> None:
-    original = getattr(cls, name)
-    if asyncio.iscoroutinefunction(original):
-        @functools.wraps(original)
-        async def wrapper(self, *args, **kwargs):
-            if phase:
-                _phase.append(phase)
-            start = time.perf_counter()
+def _timed(fn: Callable, key: Callable, phase: str, has_self: bool) -> Callable:
+    """fn, timed under key(self) (key(None) for static methods), inside `phase` when given."""
+    def enter():
+        if phase:
+            _phase.append(phase)
+        return time.perf_counter()
+
+    def leave(args, start):
+        _record(key(args[0] if has_self else None), time.perf_counter() - start)
+        if phase:
+            _phase.pop()
+
+    if asyncio.iscoroutinefunction(fn):
+        @functools.wraps(fn)
+        async def wrapper(*args, **kwargs):
+            start = enter()
             try:
-                return await original(self, *args, **kwargs)
+                return await fn(*args, **kwargs)
             finally:
-                _record(key(self), time.perf_counter() - start)
-                if phase:
-                    _phase.pop()
+                leave(args, start)
     else:
-        @functools.wraps(original)
-        def wrapper(self, *args, **kwargs):
-            if phase:
-                _phase.append(phase)
-            start = time.perf_counter()
+        @functools.wraps(fn)
+        def wrapper(*args, **kwargs):
+            start = enter()
             try:
-                return original(self, *args, **kwargs)
+                return fn(*args, **kwargs)
             finally:
-                _record(key(self), time.perf_counter() - start)
-                if phase:
-                    _phase.pop()
-    setattr(cls, name, wrapper)
+                leave(args, start)
+    return wrapper
+
+
+def _wrap(cls, name: str, key: Callable, phase: str = "") -> None:
+    static = isinstance(inspect.getattr_static(cls, name), staticmethod)
+    wrapper = _timed(getattr(cls, name), key, phase, has_self=not static)
+    setattr(cls, name, staticmethod(wrapper) if static else wrapper)
 
 
 def instrument() -> None:
     from rasa.core.actions.action import RemoteAction
     from rasa.core.processor import MessageProcessor
-    from rasa.core.tracker_store import SQLTrackerStore
+    from rasa.core.tracker_store import InMemoryTrackerStore, SQLTrackerStore
     from rasa.engine.graph import GraphNode
     from rasa.utils.endpoints import EndpointConfig
 
@@ -96,15 +111,19 @@ def instrument() -> None:
     _wrap(GraphNode, "__call__", lambda s: f"node:{_phase[-1]}:{s._node_name}")
     _wrap(RemoteAction, "run", lambda s: "action_server", phase="action_server")
     _wrap(RemoteAction, "_action_call_format", lambda s: "action_payload")
-    _wrap(SQLTrackerStore, "retrieve", lambda s: "store_retrieve")
-    _wrap(SQLTrackerStore, "save", lambda s: "store_save")
+    _wrap(RemoteAction, "_validate_action_result", lambda s: "action_validate")
+    _wrap(RemoteAction, "_utter_responses", lambda s: "action_responses")
+    for store in (SQLTrackerStore, InMemoryTrackerStore):
+        _wrap(store, "retrieve", lambda s: "store_retrieve")
+        _wrap(store, "save", lambda s: "store_save")
 
     original_request = EndpointConfig.request
 
     @functools.wraps(original_request)
     async def request(self, *args, **kwargs):
-        if "json" in kwargs:
+        if isinstance(kwargs.get("json"), dict):
             _payload_bytes.append(len(json.dumps(kwargs["json"])))
+            _turn_actions.append(str(kwargs["json"].get("next_action")))
         start = time.perf_counter()
         try:
             return await original_request(self, *args, **kwargs)
@@ -123,7 +142,7 @@ def _label(node: str) -> str:
 def breakdown(turns: List[Dict[str, float]], calls: List[Dict[str, int]]) -> List[Dict]:
     def row(part: str, key: str, indent: int = 0) -> Dict:
         values = [t.get(key, 0.0) * 1000 for t in turns]
-        return {"part": ("&nbsp;&nbsp;" * indent + "- " if indent else "") + part, "key": key,
+        return {"part": ("↳ " if indent else "") + part, "key": key,
                 "median_ms": round(statistics.median(values), 2), "mean_ms": round(statistics.mean(values), 2),
                 "calls": round(statistics.mean(c.get(key, 0) for c in calls), 2)}
 
@@ -141,8 +160,10 @@ def breakdown(turns: List[Dict[str, float]], calls: List[Dict[str, int]]) -> Lis
         row("action server round trips (RemoteAction.run)", "action_server"),
         row("HTTP request to the action server", "action_http", 1),
         row("tracker to JSON payload", "action_payload", 1),
-        row("tracker store: retrieve (SQLite)", "store_retrieve"),
-        row("tracker store: save (SQLite, commit)", "store_save"),
+        row("jsonschema check of the response (_validate_action_result)", "action_validate", 1),
+        row("bot responses of the action (_utter_responses)", "action_responses", 1),
+        row("tracker store: retrieve", "store_retrieve"),
+        row("tracker store: save (commit included)", "store_save"),
     ]
     accounted = ("nlu", "policies", "action_server", "store_retrieve", "store_save")
     rest = [max(0.0, t.get("total", 0) - sum(t.get(k, 0) for k in accounted)) * 1000 for t in turns]
@@ -152,13 +173,21 @@ def breakdown(turns: List[Dict[str, float]], calls: List[Dict[str, int]]) -> Lis
     return rows
 
 
-async def play(model: Path, endpoints_file: Path, messages: int, warmup: int) -> Dict:
+async def play(bot: str, model: Path, endpoints_file: Path, messages: int, warmup: int) -> Dict:
     from rasa.core.agent import load_agent
     from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
     from rasa.core.utils import AvailableEndpoints
 
-    from bench.load import PatientInterview, screening_questions
+    from rasa.utils.common import configure_logging_and_warnings
+    from rasa.utils.log_utils import configure_structlog
+    from rasa.utils.tensorflow import environment as tf_env
 
+    from bench.load import SCRIPTS, screening_questions
+
+    # logging as `rasa run` sets it up (INFO unless LOG_LEVEL says otherwise)
+    configure_logging_and_warnings(None, None, warn_only_once=True, filter_repeated_logs=True)
+    tf_env.setup_tf_environment()
+    configure_structlog(None)
     start = time.perf_counter()
     agent = await load_agent(model_path=str(model), endpoints=AvailableEndpoints.read_endpoints(str(endpoints_file)))
     load_s = time.perf_counter() - start
@@ -167,7 +196,7 @@ async def play(model: Path, endpoints_file: Path, messages: int, warmup: int) ->
     turns, calls, texts = [], [], []
     conversation = 0
     while len(turns) < messages:
-        script = PatientInterview(random.Random(conversation), screening)
+        script = SCRIPTS[bot](random.Random(conversation), screening)
         sender, reply = f"profile-{conversation}", None
         while len(turns) < messages:
             text = script.next_message(reply)
@@ -176,11 +205,14 @@ async def play(model: Path, endpoints_file: Path, messages: int, warmup: int) ->
             channel = CollectingOutputChannel()
             _turn.clear()
             _calls.clear()
+            _turn_actions.clear()
             await agent.handle_message(UserMessage(text, channel, sender))
             reply = channel.messages
             if warmup > 0:
                 warmup -= 1
                 continue
+            for name in _turn_actions:
+                _remote_actions[name] += 1
             turns.append(dict(_turn))
             calls.append(dict(_calls))
             texts.append(text)
@@ -190,6 +222,8 @@ async def play(model: Path, endpoints_file: Path, messages: int, warmup: int) ->
         "messages": len(turns),
         "breakdown": breakdown(turns, calls),
         "action_payload_kb_mean": round(statistics.mean(_payload_bytes) / 1024, 1) if _payload_bytes else None,
+        "remote_actions_per_message": {k: round(v / max(len(turns), 1), 2)
+                                       for k, v in sorted(_remote_actions.items(), key=lambda kv: -kv[1])},
         "per_message_total_ms": [round(t.get("total", 0) * 1000, 1) for t in turns],
         "texts": texts,
     }
@@ -197,20 +231,27 @@ async def play(model: Path, endpoints_file: Path, messages: int, warmup: int) ->
 
 def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--bot", choices=("ours", "stock"), default="ours",
+                        help="stock: a `rasa init` model given by --model, no action server, in-memory store")
     parser.add_argument("--model", type=Path, default=ROOT / "models" / "knee.tar.gz")
+    parser.add_argument("--tracker-store", choices=("sql", "memory"), default="sql", help="ours only")
     parser.add_argument("--action-url", help="a running action server's webhook URL (else one is started)")
     parser.add_argument("--messages", type=int, default=40)
     parser.add_argument("--warmup", type=int, default=10, help="messages played first and not timed")
     parser.add_argument("--json", type=Path)
+    parser.add_argument("--preload", type=Path, help="run this Python file first (e.g. bench/proposed_speedups.py)")
     parser.add_argument("--workdir", type=Path, help="folder for the SQLite tracker store (default: temporary)")
     args = parser.parse_args(argv)
 
+    if args.preload:
+        runpy.run_path(str(args.preload))
     workdir = args.workdir or Path(tempfile.mkdtemp(prefix="knee-profile-"))
+    temporary = args.workdir is None
     workdir.mkdir(parents=True, exist_ok=True)
     actions = None
     try:
         action_url = args.action_url
-        if not action_url:
+        if not action_url and args.bot == "ours":
             sys.path.insert(0, str(ROOT))
             from bench.run import bench_env, free_port, wait_http
 
@@ -223,18 +264,25 @@ def main(argv=None) -> None:
             wait_http(f"http://127.0.0.1:{port}/health", actions)
             action_url = f"http://127.0.0.1:{port}/webhook"
         endpoints = workdir / "endpoints.yml"
-        endpoints.write_text(f'action_endpoint:\n  url: "{action_url}"\n'
-                             f"tracker_store:\n  type: SQL\n  dialect: sqlite\n  db: {workdir / 'tracker.db'}\n")
-        result = asyncio.run(play(args.model, endpoints, args.messages, args.warmup))
+        text = f'action_endpoint:\n  url: "{action_url}"\n' if args.bot == "ours" else ""
+        if args.bot == "ours" and args.tracker_store == "sql":
+            text += f"tracker_store:\n  type: SQL\n  dialect: sqlite\n  db: {workdir / 'tracker.db'}\n"
+        endpoints.write_text(text or "{}\n")
+        result = asyncio.run(play(args.bot, args.model, endpoints, args.messages, args.warmup))
+        result.update(bot=args.bot, tracker_store="memory" if args.bot == "stock" else args.tracker_store,
+                      preload=str(args.preload) if args.preload else None)
     finally:
         if actions is not None:
             os.killpg(actions.pid, signal.SIGTERM)
             actions.wait(timeout=20)
+        if temporary:
+            shutil.rmtree(workdir, ignore_errors=True)
     print(f"model load {result['model_load_s']} s; {result['messages']} messages timed; "
           f"mean action payload {result['action_payload_kb_mean']} kB")
+    print(f"action server calls per message: {result['remote_actions_per_message']}")
     print(f"{'part':<60}{'median ms':>10}{'mean ms':>9}{'calls':>7}")
     for row in result["breakdown"]:
-        print(f"{row['part'].replace('&nbsp;', ' '):<60}{row['median_ms']:>10.1f}{row['mean_ms']:>9.1f}{row['calls']:>7.1f}")
+        print(f"{row['part'].replace('↳', '  -'):<60}{row['median_ms']:>10.1f}{row['mean_ms']:>9.1f}{row['calls']:>7.1f}")
     if args.json:
         args.json.write_text(json.dumps(result, indent=2))
 
