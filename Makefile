@@ -54,7 +54,7 @@ crossval: setup  ## Rasa NLU cross-validation; report kept in results/crossval
 	$(RASA) test nlu --nlu data/nlu --cross-validation --folds 3 --out results/crossval
 
 bench: train  ## speed, memory and accuracy, ours vs a stock `rasa init` bot (BENCHMARKS.md)
-	$(PY) -m bench.run
+	$(PY) -m bench.run $(BENCH_ARGS)
 
 clean:  ## remove the venv, models, built pipeline, results and local conversations
 	rm -rf $(VENV) models .build results .data .pytest_cache
