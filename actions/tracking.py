@@ -21,8 +21,6 @@ from bot import features
 from bot.messages import phrase, render
 from bot.tracking import fold_turn
 
-ENTITY = "clinical_feature"
-
 
 class ActionTrackFeatures(Action):
     def name(self) -> Text:
@@ -35,7 +33,7 @@ class ActionTrackFeatures(Action):
         mentions = [
             (entity.get("value"), entity.get("role"))
             for entity in message.get("entities") or []
-            if entity.get("entity") == ENTITY
+            if entity.get("entity") == features.ENTITY
         ]
         announced = slots.list_slot(tracker, slots.RED_FLAGS_ANNOUNCED)
         result = fold_turn(

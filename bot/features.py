@@ -21,6 +21,9 @@ ROUTINE = "routine"
 
 TRIAGE_LEVELS = (EMERGENCY, URGENT, ROUTINE)
 
+# The NLU entity that carries a feature id (value) and what was said of it (role).
+ENTITY = "clinical_feature"
+
 
 @lru_cache(maxsize=None)
 def _features() -> Dict[str, Dict[str, str]]:

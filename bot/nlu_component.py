@@ -29,12 +29,12 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from bot import rasa_patches
+from bot.features import ENTITY
 from bot.nlp import build_nlp, extract, load_nlp
 
 logger = logging.getLogger(__name__)
 rasa_patches.apply()  # see bot/rasa_patches.py: cached action-response validator
 
-ENTITY = "clinical_feature"
 PIPELINE_DIR = "spacy_pipeline"
 BOT_DIR = Path(__file__).resolve().parent
 # What the spaCy pipeline is built from. Rasa's training cache cannot see these

@@ -71,7 +71,8 @@ def fold_turn(
     requested: the feature the interview is asking about, if any.
     text: the message, for an answer word that opens free text ("no, but ...").
     """
-    mentions = [(f, s) for f, s in mentions if f in set(features.all_ids())]
+    known_ids = set(features.all_ids())
+    mentions = [(f, s) for f, s in mentions if f in known_ids]
     new_present = [f for f, status in mentions if status == "present"]
     new_absent = [f for f, status in mentions if status == "absent"]
     answer = ANSWER_INTENTS.get(intent or "") or (leading_answer(text) if requested else None)
