@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.servers import MODEL, ROOT, free_port, start_action_server, start_rasa, stop
+from tests.servers import free_port, require_model, ROOT, start_action_server, start_rasa, stop
 
 
 @dataclass
@@ -21,8 +21,7 @@ class RunningBot:
 
 @pytest.fixture(scope="session")
 def running_bot(tmp_path_factory):
-    if not MODEL.is_file():
-        pytest.fail(f"{MODEL} is missing: run `make train` first (make test does)")
+    require_model()
     workdir = tmp_path_factory.mktemp("running_bot")
     action_port, rasa_port = free_port(), free_port()
     actions = start_action_server(action_port, workdir / "actions.log")

@@ -13,6 +13,14 @@ BIN = Path(sys.executable).parent
 MODEL = ROOT / "models" / "knee.tar.gz"
 
 
+def require_model() -> None:
+    """Fail the test clearly when there is no trained model to serve."""
+    import pytest
+
+    if not MODEL.is_file():
+        pytest.fail(f"{MODEL} is missing: run `make train` first (make test does)")
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

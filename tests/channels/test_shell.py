@@ -19,7 +19,7 @@ import time
 
 import pytest
 
-from tests.servers import BIN, MODEL, ROOT, free_port, start_action_server, stop
+from tests.servers import BIN, free_port, MODEL, require_model, ROOT, start_action_server, stop
 from tests.servers import test_env as server_env  # (not collected as a test)
 
 pexpect = pytest.importorskip("pexpect")
@@ -60,8 +60,7 @@ def action_url(tmp_path):
 
 
 def test_shell_greets_asks_and_takes_an_arrow_key_answer(action_url, tmp_path):
-    if not MODEL.is_file():
-        pytest.fail(f"{MODEL} is missing: run `make train` first (make test does)")
+    require_model()
     endpoints = tmp_path / "endpoints.yml"
     endpoints.write_text(f'action_endpoint:\n  url: "{action_url}"\n')
     child = pexpect.spawn(

@@ -24,7 +24,7 @@ import pytest
 
 from bot.channels.credentials import write_effective_credentials
 from tests.channels.platform_stub import PlatformStub
-from tests.servers import MODEL, ROOT, free_port, start_action_server, start_rasa, stop
+from tests.servers import free_port, require_model, ROOT, start_action_server, start_rasa, stop
 
 GREETING = "not a doctor"  # in utter_greet
 SYMPTOMS = "my knee hurts and the pain shoots down my leg into my foot, my lower back is sore too"
@@ -55,8 +55,7 @@ def stub():
 @pytest.fixture(scope="module")
 def bot(stub, tmp_path_factory):
     """The running app's base URL, with all four platforms on."""
-    if not MODEL.is_file():
-        pytest.fail(f"{MODEL} is missing: run `make train` first (make test does)")
+    require_model()
     workdir = tmp_path_factory.mktemp("channels")
     port = free_port()
     env = {

@@ -7,7 +7,7 @@ import asyncio
 
 import pytest
 
-from tests.servers import MODEL, free_port, start_action_server, stop
+from tests.servers import free_port, MODEL, require_model, start_action_server, stop
 
 
 @pytest.fixture(scope="session")
@@ -29,8 +29,7 @@ def event_loop_for_agent():
 
 @pytest.fixture(scope="session")
 def agent(action_server_url, event_loop_for_agent):
-    if not MODEL.is_file():
-        pytest.fail(f"{MODEL} is missing: run `make train` first (make test does)")
+    require_model()
     from rasa.core.agent import Agent
     from rasa.utils.endpoints import EndpointConfig
 
