@@ -16,6 +16,11 @@ inputs() {
 }
 want=$(inputs | xargs sha256sum | sha256sum | cut -c1-16)
 
+# One training at a time: a second caller waits, then finds the model fresh.
+mkdir -p models
+exec 9>models/.train.lock
+flock 9
+
 if [[ -f "$MODEL" && -f "$FINGERPRINT" && "$(cat "$FINGERPRINT")" == "$want" ]]; then
   echo "train: model is up to date ($MODEL)"
   exit 0
