@@ -10,6 +10,12 @@ to a copy of credentials.yml (the always-on channels, kept verbatim). The blocks
 name the variables as ${VAR} and Rasa fills them in when it loads the file: no
 secret is written to disk, and `rasa run` must see the same environment.
 
+The socket.io channel's JWT check is switched on the same way: with
+SOCKETIO_JWT_KEY set (and optionally SOCKETIO_JWT_METHOD, default HS256), the
+socketio block gets `jwt_key: ${SOCKETIO_JWT_KEY}` and `jwt_method`, and a
+client must connect with a token signed with that key (docs/web.md). The file
+is then written from the parsed YAML (its comments are dropped).
+
 No Rasa import: this runs before Rasa starts.
 """
 from __future__ import annotations
@@ -30,6 +36,19 @@ ROOT = HERE.parents[1]
 BASE_FILE = ROOT / "credentials.yml"
 
 _VAR_NAME = re.compile(r"^[A-Z_][A-Z0-9_]*$")
+
+# The always-on channels of credentials.yml, by the name they are reported with.
+CHANNEL_NAMES = {
+    "bot.channels.rest.RestInput": "rest",
+    "bot.channels.socketio.SocketIOInput": "socketio",
+}
+SOCKETIO_CHANNELS = ("bot.channels.socketio.SocketIOInput", "socketio")
+JWT_KEY_VAR = "SOCKETIO_JWT_KEY"
+JWT_METHOD_VAR = "SOCKETIO_JWT_METHOD"
+JWT_METHODS = (
+    "HS256", "HS384", "HS512", "RS256", "RS384", "RS512",
+    "ES256", "ES384", "ES512", "PS256", "PS384", "PS512", "EdDSA",
+)
 
 
 @dataclass
@@ -56,6 +75,7 @@ class Report:
     off: Dict[str, List[str]]  # platform -> its missing variables
     partial: List[str]  # platforms with some, but not all, required variables set
     kept: List[str]  # platforms already configured in the base file (left as they are)
+    socketio_jwt: bool = False  # the socketio channel requires a JWT (SOCKETIO_JWT_KEY)
 
 
 def load_platforms(path: Path = PLATFORMS_FILE) -> List[Platform]:
@@ -121,8 +141,30 @@ def effective_credentials(
     expected = [*base, *blocks]
     if list(result) != expected:  # e.g. a flow-style base the blocks cannot follow
         raise ValueError(f"could not append the platforms to the base file (got {list(result)})")
-    names = {p.channel: p.name for p in platforms}
-    return text, Report([names.get(c, c) for c in expected], off, partial, kept)
+    jwt = bool(environ.get(JWT_KEY_VAR, "").strip())
+    if jwt:
+        text = _with_socketio_jwt(result, environ)
+    names = {**CHANNEL_NAMES, **{p.channel: p.name for p in platforms}}
+    return text, Report([names.get(c, c) for c in expected], off, partial, kept, jwt)
+
+
+def _with_socketio_jwt(credentials: Dict, environ: Mapping[str, str]) -> str:
+    """The credentials, with the socketio channel requiring a JWT signed with SOCKETIO_JWT_KEY."""
+    channel = next((c for c in SOCKETIO_CHANNELS if c in credentials), None)
+    if channel is None:
+        raise ValueError(f"{JWT_KEY_VAR} is set but the credentials have no socketio channel")
+    method = environ.get(JWT_METHOD_VAR, "").strip()
+    if method and method not in JWT_METHODS:
+        raise ValueError(f"{JWT_METHOD_VAR}={method!r} is not one of {', '.join(JWT_METHODS)}")
+    block = dict(credentials[channel] or {})
+    block["jwt_key"] = "${%s}" % JWT_KEY_VAR
+    block["jwt_method"] = "${%s}" % JWT_METHOD_VAR if method else block.get("jwt_method", "HS256")
+    credentials = {**credentials, channel: block}
+    return (
+        "# Written by bot/channels/credentials.py from credentials.yml and the environment.\n"
+        f"# {channel} requires a JWT signed with ${JWT_KEY_VAR}.\n"
+        + yaml.safe_dump(credentials, default_flow_style=False, sort_keys=False)
+    )
 
 
 def write_effective_credentials(
@@ -145,6 +187,8 @@ def describe(report: Report) -> str:
         lines.append(f"  {name}: {how} {', '.join(missing)}")
     for name in report.kept:
         lines.append(f"  {name}: configured in the base credentials file, left as it is")
+    if report.socketio_jwt:
+        lines.append(f"  socketio: clients need a JWT signed with {JWT_KEY_VAR}")
     return "\n".join(lines)
 
 

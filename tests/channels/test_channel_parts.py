@@ -73,7 +73,7 @@ def test_rasa_reads_the_file_and_fills_in_the_variables(tmp_path, monkeypatch):
     assert loaded["bot.channels.twilio.TwilioInput"] == {
         "account_sid": "AC1", "auth_token": "t", "twilio_number": "+1"}
     assert loaded["bot.channels.facebook.FacebookInput"]["page-access-token"] == "p"
-    assert "rest" in loaded and "socketio" in loaded
+    assert "bot.channels.rest.RestInput" in loaded and "bot.channels.socketio.SocketIOInput" in loaded
 
 
 def test_the_repository_credentials_file_works_as_the_base():
