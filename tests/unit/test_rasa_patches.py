@@ -37,3 +37,116 @@ def test_invalid_response_raises_what_rasa_raised(action, result):
         action._validate_action_result(result)
     assert patched.value.message.startswith(original.value.message)
     assert "Failed to validate Action server response" in patched.value.message
+
+
+# ---------------------------------------------------------------- Event.resolve_by_type
+def original_resolve(type_name, default=None):
+    from rasa.shared.utils.common import all_subclasses
+    from rasa.shared.core.events import Event
+
+    for cls in all_subclasses(Event):
+        if cls.type_name == type_name:
+            return cls
+    if type_name == "topic":
+        return None
+    if default is not None:
+        return default
+    raise ValueError(f"Unknown event name '{type_name}'.")
+
+
+def test_resolve_by_type_finds_the_same_class_as_rasa_for_every_event():
+    from rasa.shared.utils.common import all_subclasses
+    from rasa.shared.core.events import Event
+
+    rasa_patches.apply()
+    names = {cls.type_name for cls in all_subclasses(Event)}
+    assert len(names) > 20
+    for name in names:
+        assert Event.resolve_by_type(name) is original_resolve(name), name
+
+
+def test_resolve_by_type_unknown_names_behave_as_in_rasa():
+    from rasa.shared.core.events import Event, UserUttered
+
+    rasa_patches.apply()
+    assert Event.resolve_by_type("topic") is None
+    assert Event.resolve_by_type("no_such_event", UserUttered) is UserUttered
+    with pytest.raises(ValueError, match="Unknown event name 'no_such_event'"):
+        Event.resolve_by_type("no_such_event")
+
+
+def test_resolve_by_type_sees_event_classes_defined_later():
+    from rasa.shared.core.events import Event, SlotSet
+
+    rasa_patches.apply()
+    assert Event.resolve_by_type("slot") is SlotSet
+    late = type("LateEvent", (SlotSet,), {"type_name": "late_event_for_test"})
+    assert Event.resolve_by_type("late_event_for_test") is late
+
+
+def test_events_round_trip_through_the_patched_lookup():
+    from rasa.shared.core.events import ActionExecuted, BotUttered, SlotSet, UserUttered, deserialise_events
+
+    rasa_patches.apply()
+    events = [UserUttered("hi", {"name": "greet"}), ActionExecuted("utter_greet"), BotUttered("hello"),
+              SlotSet("triage", "routine")]
+    assert deserialise_events([e.as_dict() for e in events]) == events
+
+
+# ---------------------------------------------------------------- action server down
+def _tracker(*events):
+    from rasa.shared.core.domain import Domain
+    from rasa.shared.core.trackers import DialogueStateTracker
+
+    from tests.servers import ROOT
+
+    domain = Domain.load(str(ROOT / "domain.yml"))
+    tracker = DialogueStateTracker("someone", domain.slots)
+    for event in events:
+        tracker.update(event)
+    return tracker, domain
+
+
+def _user(text, entities=()):
+    from rasa.shared.core.events import UserUttered
+
+    return UserUttered(text, {"name": "describe_symptoms", "confidence": 0.9}, list(entities))
+
+
+def _dead_action(name="action_give_assessment"):
+    from rasa.utils.endpoints import EndpointConfig
+    from tests.servers import free_port
+
+    return RemoteAction(name, EndpointConfig(f"http://127.0.0.1:{free_port()}/webhook"))
+
+
+async def test_unreachable_action_server_gives_guidance_once_per_turn():
+    from rasa.shared.core.events import BotUttered
+
+    rasa_patches.apply()
+    entity = {"entity": "clinical_feature", "value": "bladder_bowel_change", "role": "present", "start": 0, "end": 1}
+    tracker, domain = _tracker(_user("I can't control my bladder", [entity]))
+    events = await _dead_action().run(None, None, tracker, domain)
+    assert len(events) == 1 and isinstance(events[0], BotUttered)
+    assert events[0].text.startswith("Please go to an emergency department")
+    assert events[0].data["custom"]["data"] == {"type": "service_unavailable", "triage": "emergency"}
+    # a second failing action in the same turn says nothing more
+    tracker.update(events[0])
+    assert await _dead_action("action_ask_numbness").run(None, None, tracker, domain) == []
+    # the next user turn gets the message again
+    tracker.update(_user("hello?"))
+    again = await _dead_action().run(None, None, tracker, domain)
+    assert len(again) == 1 and again[0].data["custom"]["data"]["triage"] == "routine"
+
+
+async def test_a_deliberate_rejection_is_passed_on(monkeypatch):
+    from rasa.core.actions.action import ActionExecutionRejection
+
+    async def rejecting(self, *args):
+        raise ActionExecutionRejection(self.name())
+
+    rasa_patches.apply()
+    monkeypatch.setattr(rasa_patches, "_remote_run", rejecting)
+    tracker, domain = _tracker(_user("no"))
+    with pytest.raises(ActionExecutionRejection):
+        await _dead_action("validate_interview_form").run(None, None, tracker, domain)
