@@ -15,6 +15,9 @@ RED_FLAGS_ANNOUNCED = "red_flags_announced"
 QUESTIONS_ASKED = "questions_asked"
 REQUESTED_SLOT = "requested_slot"
 INTERVIEW_FORM = "interview_form"
+# When True, the tracker store deletes the conversation instead of saving it
+# (bot.stores.FORGET_SLOT: the same name).
+FORGET_CONVERSATION = "forget_conversation"
 
 
 def list_slot(tracker: Tracker, name: str) -> List[str]:
