@@ -12,6 +12,7 @@ export RASA_TELEMETRY_ENABLED := false
 
 .PHONY: help setup nlp train run shell test test-unit test-conversations validate \
         eval-nlu crossval bench clean lock
+.PHONY: forget export
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-20s %s\n", $$1, $$2}'
@@ -44,6 +45,7 @@ test-conversations: train  ## conversation tests (tests/test_*.yml) against the 
 
 test: validate train  ## set up, train if needed, validate, run every test; non-zero on any failure
 	@bash scripts/install_browser.sh
+	@bash scripts/install_services.sh
 	$(PY) -m pytest tests -q
 	@bash scripts/test_conversations.sh
 
@@ -55,6 +57,14 @@ crossval: setup  ## Rasa NLU cross-validation; report kept in results/crossval
 
 bench: train  ## speed, memory and accuracy, ours vs a stock `rasa init` bot (BENCHMARKS.md)
 	$(PY) -m bench.run $(BENCH_ARGS)
+
+forget: setup  ## delete every stored event of one conversation: make forget SENDER=<sender id>
+	@test -n "$(SENDER)" || { echo "usage: make forget SENDER=<sender id>" >&2; exit 2; }
+	@$(PY) -m bot.privacy forget "$(SENDER)"
+
+export: setup  ## write one conversation as JSON to exports/<sender>.json: make export SENDER=<sender id>
+	@test -n "$(SENDER)" || { echo "usage: make export SENDER=<sender id>" >&2; exit 2; }
+	@$(PY) -m bot.privacy export "$(SENDER)"
 
 clean:  ## remove the venv, models, built pipeline, results and local conversations
 	rm -rf $(VENV) models .build results .data .pytest_cache

@@ -5,6 +5,12 @@
 #   RASA_HOST (default 127.0.0.1)  interface to bind
 #   RASA_PORT (default 5005), ACTIONS_PORT (default 5055)
 #   RASA_AUTH_TOKEN                when set, the HTTP API requires it
+#   KNEE_STORE (default sqlite)    sqlite: endpoints.yml, conversations in .data/tracker.db
+#                                  postgres: deploy/endpoints.postgres.yml, PostgreSQL
+#                                  tracker store + Redis lock store (DB_*, REDIS_*;
+#                                  defaults in deploy/store.env; docs/deploy.md)
+# bot/preflight.py checks the stores and the API binding first: one clear line
+# and a non-zero exit instead of Rasa retrying an unreachable database forever.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -17,7 +23,20 @@ mkdir -p .data
 # environment variables are all set (bot/channels/platforms.yml).
 .venv/bin/python -m bot.channels.credentials .data/credentials.yml
 # The action server's address follows ACTIONS_PORT.
-sed "s#http://127.0.0.1:5055/webhook#http://127.0.0.1:$ACTIONS_PORT/webhook#" endpoints.yml > .data/endpoints.yml
+export ACTIONS_URL="http://127.0.0.1:$ACTIONS_PORT/webhook"
+case "${KNEE_STORE:-sqlite}" in
+  sqlite) endpoints=endpoints.yml ;;
+  postgres)
+    endpoints=deploy/endpoints.postgres.yml
+    # Rasa fills in the file's ${VAR}s and stops on an unset one: defaults for those not set.
+    while IFS='=' read -r name value; do
+      if [[ $name =~ ^[A-Z_]+$ && -z ${!name+set} ]]; then export "$name=$value"; fi
+    done < deploy/store.env ;;
+  *) echo "run: KNEE_STORE must be sqlite or postgres, not '$KNEE_STORE'" >&2; exit 2 ;;
+esac
+# .data/endpoints.yml is what this server uses; make forget / make export read it too.
+sed "s#http://127.0.0.1:5055/webhook#$ACTIONS_URL#" "$endpoints" > .data/endpoints.yml
+.venv/bin/python -m bot.preflight --endpoints .data/endpoints.yml --host "$HOST"
 
 pids=()
 stop() {

@@ -102,3 +102,113 @@ def stop(*procs: subprocess.Popen) -> None:
                 proc.wait(timeout=30)
             except subprocess.TimeoutExpired:
                 proc.kill()
+
+
+# --- PostgreSQL and Redis for the persistence tests (scripts/install_services.sh
+# installs them; `make test` runs it). Each test session gets its own throw-away
+# cluster / redis-server on a free port, stopped afterwards.
+
+
+def _pg_bin(name: str) -> str:
+    import shutil
+
+    versions = sorted(Path("/usr/lib/postgresql").glob(f"*/bin/{name}"), key=lambda p: int(p.parts[-3]))
+    found = str(versions[-1]) if versions else shutil.which(name)
+    if not found:
+        raise RuntimeError(f"{name} not found: run scripts/install_services.sh (make test does)")
+    return found
+
+
+class Postgres:
+    """A PostgreSQL cluster in a fresh temporary directory, trust auth on 127.0.0.1:port.
+
+    PostgreSQL refuses to run as root, so as root it runs as the `postgres` user."""
+
+    def __init__(self, port: int) -> None:
+        import tempfile
+
+        self.port = port
+        self.datadir = Path(tempfile.mkdtemp(prefix="knee-pg-"))
+        self._as: List[str] = []
+        if os.geteuid() == 0:
+            import shutil
+
+            shutil.chown(self.datadir, "postgres", "postgres")
+            self._as = ["runuser", "-u", "postgres", "--"]
+
+    def _run(self, *args: str) -> None:
+        subprocess.run([*self._as, *args], check=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                       stdin=subprocess.DEVNULL)
+
+    def start(self) -> "Postgres":
+        self._run(_pg_bin("initdb"), "-D", str(self.datadir / "data"), "-U", "postgres", "--auth=trust",
+                  "--no-sync", "-E", "UTF8")
+        self.resume()
+        return self
+
+    def resume(self) -> None:
+        """(Re)start the server on the same data directory."""
+        options = (f"-p {self.port} -c listen_addresses=127.0.0.1 -c unix_socket_directories={self.datadir} "
+                   "-c fsync=off -c synchronous_commit=off -c full_page_writes=off")
+        self._run(_pg_bin("pg_ctl"), "-D", str(self.datadir / "data"), "-o", options,
+                  "-l", str(self.datadir / "postgres.log"), "-w", "-t", "60", "start")
+
+    def pause(self) -> None:
+        """Stop the server, keeping its data."""
+        self._run(_pg_bin("pg_ctl"), "-D", str(self.datadir / "data"), "-m", "immediate", "-w", "stop")
+
+    def stop(self) -> None:
+        import shutil
+
+        try:
+            self.pause()
+        except subprocess.CalledProcessError:
+            pass  # already stopped
+        shutil.rmtree(self.datadir, ignore_errors=True)
+
+    def connect(self, db: str = "postgres"):
+        import psycopg2
+
+        conn = psycopg2.connect(host="127.0.0.1", port=self.port, user="postgres", dbname=db)
+        conn.autocommit = True
+        return conn
+
+    def create_database(self, name: str) -> None:
+        conn = self.connect()
+        try:
+            conn.cursor().execute(f'CREATE DATABASE "{name}"')
+        finally:
+            conn.close()
+
+
+class Redis:
+    """redis-server on 127.0.0.1:port without persistence."""
+
+    def __init__(self, port: int, log: Path) -> None:
+        self.port, self.log, self.proc = port, log, None
+
+    def start(self) -> "Redis":
+        import shutil
+
+        server = shutil.which("redis-server")
+        if not server:
+            raise RuntimeError("redis-server not found: run scripts/install_services.sh (make test does)")
+        self.proc = subprocess.Popen(
+            [server, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+            stdout=self.log.open("ab"), stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+        )
+        deadline = time.monotonic() + 20
+        while True:
+            try:
+                with socket.create_connection(("127.0.0.1", self.port), timeout=1) as s:
+                    s.sendall(b"PING\r\n")
+                    if s.recv(16).startswith(b"+PONG"):
+                        return self
+            except OSError:
+                pass
+            if self.proc.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"redis-server did not start on port {self.port}: see {self.log}")
+            time.sleep(0.1)
+
+    def stop(self) -> None:
+        stop(self.proc)

@@ -1,0 +1,63 @@
+"""The tracker store every endpoints file uses: Rasa's SQL store (SQLite by
+default, PostgreSQL with KNEE_STORE=postgres, see docs/deploy.md) plus the
+right to be forgotten.
+
+Contract with the chat side: when the events being saved contain
+`SlotSet(FORGET_SLOT, True)`, `save()` deletes every stored event of that sender
+instead of writing anything (the bot's reply has been sent by then), so the next
+message from that sender starts an empty conversation. `forget()` and `export()`
+do the same deletion and a full read-out for `python -m bot.privacy`.
+"""
+from __future__ import annotations
+
+import json
+import logging
+from typing import Any, Dict, Iterable, List
+
+from rasa.core.tracker_store import SQLTrackerStore
+from rasa.shared.core.events import Event, SlotSet
+
+logger = logging.getLogger(__name__)
+
+FORGET_SLOT = "forget_conversation"
+
+
+def asks_to_forget(events: Iterable[Event]) -> bool:
+    return any(isinstance(e, SlotSet) and e.key == FORGET_SLOT and e.value is True for e in events)
+
+
+class KneeSQLTrackerStore(SQLTrackerStore):
+    """`SQLTrackerStore` (sqlite or postgresql dialect) that forgets on request."""
+
+    def _additional_events(self, session: Any, tracker: Any) -> Iterable[Event]:
+        """The events `save()` is about to write (those not stored yet, as in Rasa).
+
+        When they ask to forget the conversation, delete the sender's stored events
+        in the same transaction and write nothing, so no event of this
+        conversation is left and none is written again.
+        """
+        events = list(super()._additional_events(session, tracker))
+        if not asks_to_forget(events):
+            return events
+        deleted = self._delete(session, tracker.sender_id)
+        logger.info("Forgot conversation of sender %r on request (%d stored events deleted).",
+                    tracker.sender_id, deleted)
+        return []
+
+    def _delete(self, session: Any, sender_id: str) -> int:
+        return (session.query(self.SQLEvent)
+                .filter(self.SQLEvent.sender_id == sender_id)
+                .delete(synchronize_session=False))
+
+    def forget(self, sender_id: str) -> int:
+        """Delete every stored event of `sender_id`, all sessions; the number deleted."""
+        with self.session_scope() as session:
+            deleted = self._delete(session, sender_id)
+            session.commit()
+        return deleted
+
+    def export(self, sender_id: str) -> List[Dict[str, Any]]:
+        """Every stored event of `sender_id`, all sessions, in stored order."""
+        with self.session_scope() as session:
+            rows = self._event_query(session, sender_id, fetch_events_from_all_sessions=True).all()
+            return [json.loads(row.data) for row in rows]
