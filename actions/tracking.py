@@ -46,16 +46,15 @@ class ActionTrackFeatures(Action):
             announced=announced,
             text=message.get("text") or "",
         )
-        events = [
-            SlotSet(slots.FEATURES_PRESENT, result.present),
-            SlotSet(slots.FEATURES_ABSENT, result.absent),
-            SlotSet(slots.TRIAGE, result.triage),
-        ]
-        events += [
-            SlotSet(feature_id, value)
-            for feature_id, value in result.answers.items()
-            if tracker.get_slot(feature_id) != value
-        ]
+        # Only the slots that change: every event is stored, replayed on each
+        # read of the conversation and sent with every action call.
+        changed = {
+            slots.FEATURES_PRESENT: result.present,
+            slots.FEATURES_ABSENT: result.absent,
+            slots.TRIAGE: result.triage,
+            **result.answers,
+        }
+        events = [SlotSet(name, value) for name, value in changed.items() if tracker.get_slot(name) != value]
         if result.flipped:
             items = [
                 phrase("corrected_item", "present" if f in result.present else "absent", label=features.label(f))
