@@ -77,7 +77,7 @@ def start_rasa(
     endpoints = workdir / "endpoints.yml"
     endpoints.write_text(
         f'action_endpoint:\n  url: "{action_url}"\n'
-        f"tracker_store:\n  type: SQL\n  dialect: sqlite\n  db: {workdir / 'tracker.db'}\n"
+        f"tracker_store:\n  type: bot.stores.KneeSQLTrackerStore\n  dialect: sqlite\n  db: {workdir / 'tracker.db'}\n"
     )
     proc = subprocess.Popen(
         [str(BIN / "rasa"), "run", "-m", str(MODEL), "-i", "127.0.0.1", "-p", str(port), "--enable-api",
