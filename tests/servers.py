@@ -212,3 +212,15 @@ class Redis:
 
     def stop(self) -> None:
         stop(self.proc)
+
+
+def launch_rasa(port: int, endpoints: Path, log: Path, env: Optional[Dict[str, str]] = None,
+                credentials: Path = ROOT / "credentials.yml") -> subprocess.Popen:
+    """`rasa run` with the given endpoints file and the HTTP API, without waiting
+    for the model to load (several can load at once; then `wait_for` each)."""
+    return subprocess.Popen(
+        [str(BIN / "rasa"), "run", "-m", str(MODEL), "-i", "127.0.0.1", "-p", str(port), "--enable-api",
+         "--credentials", str(credentials), "--endpoints", str(endpoints)],
+        cwd=ROOT, stdout=log.open("ab"), stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+        env=test_env(**(env or {})),
+    )
