@@ -1,6 +1,7 @@
 """Small, tested changes to Rasa 3.6, applied in the Rasa server process.
 
-1. Speed, behaviour-preserving: the action-server response schema is checked once.
+1. Speed, behaviour-preserving: the action-server response schema is checked once,
+   and each event only against the part of the schema for its own type.
 2. Speed, behaviour-preserving: Event.resolve_by_type is a dictionary lookup.
 3. Safety: when the action server is down or fails, the person still gets safe
    professional guidance (bot/offline.py) instead of silence.
@@ -48,10 +49,46 @@ def _validator(action_class: type) -> Any:
     return cls(spec)
 
 
+@lru_cache(maxsize=None)
+def _fast_validators(action_class: type) -> Any:
+    """The same schema, split so that each event meets only its own subschema.
+
+    Rasa's event schema is a `oneOf` of 23 subschemas, each fixing `event` to a
+    different constant, so an event is valid exactly when it passes the common
+    part and the one subschema of its name (any other fails on the constant).
+    Checking just that one is equivalent and ~20 times cheaper.
+    """
+    spec = action_class.action_response_format_spec()
+    cls = _validator(action_class).__class__
+    event = spec["properties"]["events"]["items"]
+    common = {key: value for key, value in event.items() if key != "oneOf"}
+    by_name: Dict[str, list] = {}
+    for sub in event["oneOf"]:
+        by_name.setdefault(sub["properties"]["event"]["const"], []).append(sub)
+    per_event = {name: cls({**common, "allOf": subs}) for name, subs in by_name.items() if len(subs) == 1}
+    outer = cls({**spec, "properties": {**spec["properties"], "events": {"type": "array"}}})
+    return outer, per_event
+
+
+def _surely_valid(action_class: type, result: Any) -> bool:
+    outer, per_event = _fast_validators(action_class)
+    if not outer.is_valid(result):
+        return False
+    for event in result.get("events") or []:
+        name = event.get("event") if isinstance(event, dict) else None
+        validator = per_event.get(name) if isinstance(name, str) else None
+        if validator is None or not validator.is_valid(event):
+            return False
+    return True
+
+
 def _validate_action_result(self: Any, result: Dict[str, Any]) -> bool:
     import jsonschema
     from rasa.shared.constants import DOCS_BASE_URL
 
+    if _surely_valid(type(self), result):
+        return True
+    # Anything else takes the full check, which raises exactly Rasa's error.
     error = jsonschema.exceptions.best_match(_validator(type(self)).iter_errors(result))
     if error is not None:
         error.message += (

@@ -150,3 +150,49 @@ async def test_a_deliberate_rejection_is_passed_on(monkeypatch):
     tracker, domain = _tracker(_user("no"))
     with pytest.raises(ActionExecutionRejection):
         await _dead_action("validate_interview_form").run(None, None, tracker, domain)
+
+
+# ---------------------------------------------------------------- the fast path
+def _every_event_type():
+    from rasa.shared.core import events as ev
+
+    return [
+        ev.UserUttered("hi", {"name": "greet", "confidence": 1.0}, [{"entity": "x", "value": "y", "start": 0, "end": 1}]),
+        ev.BotUttered("hello", {"buttons": []}), ev.SlotSet("triage", "routine"), ev.SlotSet("x", None),
+        ev.ActionExecuted("action_listen"), ev.ActiveLoop("interview_form"), ev.ActiveLoop(None),
+        ev.Restarted(), ev.AllSlotsReset(), ev.FollowupAction("utter_greet"), ev.SessionStarted(),
+        ev.UserUtteranceReverted(), ev.ActionReverted(), ev.ConversationPaused(), ev.ConversationResumed(),
+        ev.ActionExecutionRejected("a"), ev.LoopInterrupted(True), ev.EntitiesAdded([{"entity": "x", "value": "y"}]),
+        ev.ReminderCancelled(name="r"), ev.AgentUttered("x"), ev.StoryExported(), ev.DefinePrevUserUtteredFeaturization(False),
+    ]
+
+
+def _responses():
+    valid = [{"events": [e.as_dict() for e in _every_event_type()], "responses": [{"text": "a"}]}, {}, {"events": []},
+             {"responses": []}, {"events": None}]
+    broken = [
+        [], "text", 5, None, {"events": {}}, {"responses": "x"}, {"responses": [1]},
+        {"events": [1]}, {"events": [None]}, {"events": [[]]}, {"events": [{}]}, {"events": [{"event": ["slot"]}]},
+        {"events": [{"event": "slot"}]}, {"events": [{"event": "slot", "name": 5, "value": 1}]},
+        {"events": [{"event": "slot", "name": "x", "value": 1, "timestamp": "now"}]},
+        {"events": [{"event": "slot", "name": "x", "value": 1, "metadata": []}]},
+        {"events": [{"event": "no_such_event"}]}, {"events": [{"event": "user", "text": 5}]},
+        {"events": [{"event": "action", "name": 5}]}, {"events": [{"event": "entities", "entities": "x"}]},
+    ]
+    return valid + broken
+
+
+@pytest.mark.parametrize("result", _responses(), ids=lambda r: repr(r)[:60])
+def test_fast_path_accepts_and_rejects_exactly_what_rasa_does(action, result):
+    rasa_patches.apply()
+    try:
+        original_validate(result)
+        rasa_valid = True
+    except jsonschema.ValidationError as error:
+        rasa_valid, rasa_message = False, error.message
+    if rasa_valid:
+        assert action._validate_action_result(result) is True
+    else:
+        with pytest.raises(jsonschema.ValidationError) as patched:
+            action._validate_action_result(result)
+        assert patched.value.message.startswith(rasa_message)
