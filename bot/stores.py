@@ -22,12 +22,38 @@ logger = logging.getLogger(__name__)
 FORGET_SLOT = "forget_conversation"
 
 
+def _sqlite_write_ahead_log(engine: Any) -> None:
+    """SQLite in write-ahead-log mode with synchronous=NORMAL, on every connection.
+
+    Rasa's default (rollback journal, synchronous=FULL) waits for the disk twice
+    per commit, one commit per user message: 4-13 ms here, against 0.03 ms. A
+    crash of the bot loses nothing; a power cut may lose the last turns, never
+    the database's consistency (https://www.sqlite.org/wal.html). PostgreSQL is
+    the store for deployments that need more (docs/deploy.md).
+    """
+    from sqlalchemy import event
+
+    @event.listens_for(engine, "connect")
+    def _pragmas(connection: Any, _record: Any) -> None:
+        cursor = connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+    engine.dispose()  # connections opened before the listener get the pragmas too
+
+
 def asks_to_forget(events: Iterable[Event]) -> bool:
     return any(isinstance(e, SlotSet) and e.key == FORGET_SLOT and e.value is True for e in events)
 
 
 class KneeSQLTrackerStore(SQLTrackerStore):
     """`SQLTrackerStore` (sqlite or postgresql dialect) that forgets on request."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.engine.dialect.name == "sqlite":
+            _sqlite_write_ahead_log(self.engine)
 
     def _additional_events(self, session: Any, tracker: Any) -> Iterable[Event]:
         """The events `save()` is about to write (those not stored yet, as in Rasa).
