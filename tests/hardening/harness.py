@@ -203,6 +203,7 @@ async def sio_exchange(
     client = socketio.AsyncClient(reconnection=False)
     outcome = SioOutcome(connected=False)
     confirmed_session = asyncio.Event()
+    dropped = asyncio.Event()
     collecting = closing = False
 
     @client.on("session_confirm")
@@ -224,6 +225,7 @@ async def sio_exchange(
     async def on_disconnect() -> None:
         if not closing:
             outcome.disconnected = True
+            dropped.set()
 
     try:
         await client.connect(bot_url, socketio_path="/socket.io", transports=[transport], auth=auth,
@@ -240,9 +242,16 @@ async def sio_exchange(
         for event, args in steps:
             if not client.connected:
                 break
+            # A tuple is sent as that many arguments: () none, (None,) one null.
+            call = asyncio.ensure_future(client.call(event, tuple(args), timeout=timeout))
+            closed = asyncio.ensure_future(dropped.wait())
+            await asyncio.wait({call, closed}, timeout=timeout + 1, return_when=asyncio.FIRST_COMPLETED)
+            closed.cancel()
+            if not call.done():  # the server closed the connection first
+                call.cancel()
+                break
             try:
-                # A tuple is sent as that many arguments: () none, (None,) one null.
-                await client.call(event, tuple(args), timeout=timeout)
+                call.result()
                 outcome.acked = True
             except socketio.exceptions.TimeoutError:
                 pass
