@@ -3,10 +3,13 @@
 Rasa 3.6's `RedisLockStore` changes a conversation's ticket lock with a separate
 GET and SET (issue a ticket, finish serving, clean up). Two replicas doing that
 at the same moment overwrite each other: both get the same ticket and handle
-the same conversation at once, or a ticket is lost and its message waits until
-the lock expires (tests/scale/test_lock_race.py measures it). Here every change
-is one optimistic Redis transaction (WATCH/MULTI/EXEC, retried on conflict),
-on the same keys and JSON as Rasa's store.
+the same conversation at once, or a ticket is lost and its message fails or
+waits (tests/scale/lock_race.py measures it). Here every change is one
+optimistic Redis transaction (WATCH/MULTI/EXEC, retried on conflict), on the
+same keys and JSON as Rasa's store. And a waiting message keeps its ticket
+alive, so after a replica dies holding a conversation's lock, that
+conversation's next message waits at most the lock lifetime
+(TICKET_LOCK_LIFETIME, 60 s by default), never for ever.
 
 When Redis cannot be reached while the server runs, a message is still
 answered: the conversation is locked within this replica only, and one clear
@@ -18,8 +21,10 @@ deploy/endpoints.postgres.yml.
 """
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
+import time
 from contextlib import asynccontextmanager
 from typing import Any, AsyncGenerator, Callable, Optional, Tuple
 
@@ -68,14 +73,6 @@ class AtomicRedisLockStore(RedisLockStore):
         except redis.RedisError as e:
             raise LockError(f"Error while acquiring lock. Error:\n{e}") from e
 
-    def update_lock(self, conversation_id: str) -> None:
-        def drop_expired(lock: Optional[TicketLock]) -> Tuple[Optional[TicketLock], None]:
-            if lock:
-                lock.remove_expired_tickets()
-            return lock, None
-
-        self._change(conversation_id, drop_expired)
-
     def finish_serving(self, conversation_id: str, ticket_number: int) -> None:
         self.cleanup(conversation_id, ticket_number)
 
@@ -113,6 +110,29 @@ class AtomicRedisLockStore(RedisLockStore):
             self._redis_down = False
             logger.warning("Redis lock store reachable again.")
         try:
-            yield await self._acquire_lock(conversation_id, ticket, wait_time_in_seconds)
+            yield await self._wait_for_turn(conversation_id, ticket, lock_lifetime, wait_time_in_seconds)
         finally:
             self.cleanup(conversation_id, ticket)
+
+    async def _wait_for_turn(self, conversation_id: str, ticket: int, lifetime: float, wait: float) -> TicketLock:
+        """Poll until `ticket` is served, renewing its lifetime meanwhile: only the
+        tickets of a replica that died holding them expire. (Rasa lets a waiting
+        ticket expire too; when it expires in the same poll interval as the dead
+        one before it, Rasa's queue is empty, "now serving 0", and the message
+        waits forever.)"""
+
+        def renew(lock: Optional[TicketLock]) -> Tuple[Optional[TicketLock], Any]:
+            mine = next((t for t in lock.tickets if t.number == ticket), None) if lock else None
+            if mine is None:
+                return lock, None
+            mine.expires = time.time() + lifetime
+            lock.remove_expired_tickets()
+            return lock, (lock if lock.now_serving == ticket else False)
+
+        while True:
+            served = self._change(conversation_id, renew)
+            if served is None:
+                raise LockError(f"The lock ticket of conversation '{conversation_id}' is gone.")
+            if served:
+                return served
+            await asyncio.sleep(wait)
