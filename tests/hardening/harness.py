@@ -91,13 +91,15 @@ def post(url: str, body: bytes, content_type: str = "application/json", timeout:
         return error.code, error.read()
 
 
-def get(url: str, headers: Optional[Dict[str, str]] = None, timeout: float = 30) -> Tuple[int, Dict[str, str], bytes]:
+def get(url: str, headers: Optional[Dict[str, str]] = None, timeout: float = 30
+        ) -> Tuple[int, List[Tuple[str, str]], bytes]:
+    """status, every response header as (name, value) (repeated ones too), body."""
     request = urllib.request.Request(url, headers=headers or {})
     try:
         with urllib.request.urlopen(request, timeout=timeout) as response:
-            return response.status, dict(response.headers), response.read()
+            return response.status, list(response.headers.items()), response.read()
     except urllib.error.HTTPError as error:
-        return error.code, dict(error.headers), error.read()
+        return error.code, list(error.headers.items()), error.read()
 
 
 def webhook(bot_url: str) -> str:
@@ -221,6 +223,17 @@ async def sio_exchange(
     async def on_error(data: Any) -> None:
         outcome.errors.append(data)
 
+    namespace_answered = asyncio.Event()
+
+    @client.on("connect")
+    async def on_connect() -> None:
+        namespace_answered.set()
+
+    @client.on("connect_error")
+    async def on_connect_error(data: Any) -> None:
+        outcome.errors.append(data)
+        namespace_answered.set()
+
     @client.on("disconnect")
     async def on_disconnect() -> None:
         if not closing:
@@ -228,10 +241,18 @@ async def sio_exchange(
             dropped.set()
 
     try:
+        # wait=False: python-socketio would otherwise sit out its whole
+        # wait_timeout when the server refuses the connection.
         await client.connect(bot_url, socketio_path="/socket.io", transports=[transport], auth=auth,
-                             headers=headers or {}, wait_timeout=30)
-    except socketio.exceptions.ConnectionError as error:
-        outcome.errors.append(str(error))
+                             headers=headers or {}, wait=False)
+        await asyncio.wait_for(namespace_answered.wait(), 30)
+    except (socketio.exceptions.ConnectionError, asyncio.TimeoutError) as error:
+        outcome.errors.append(str(error) or type(error).__name__)
+    if outcome.errors:  # refused (origin, token)
+        await client.disconnect()
+        http = getattr(client.eio, "http", None)
+        if http is not None and not http.closed:
+            await http.close()
         return outcome
     outcome.connected = True
     try:
