@@ -59,13 +59,18 @@ class RedactEvents(logging.Filter):
 _installed = False
 
 
+def hide_warnings() -> None:
+    """Ignore Rasa's Python warnings that quote message text (safe to repeat)."""
+    for pattern in HIDDEN_WARNINGS:
+        warnings.filterwarnings("ignore", message=pattern)
+
+
 def install() -> None:
-    """Install the filters (once per process)."""
+    """Install the log filters (once per process) and hide the warnings."""
     global _installed
+    hide_warnings()
     if _installed:
         return
     for logger_name, events in REDACTED_EVENTS.items():
         logging.getLogger(logger_name).addFilter(RedactEvents(events))
-    for pattern in HIDDEN_WARNINGS:
-        warnings.filterwarnings("ignore", message=pattern)
     _installed = True
