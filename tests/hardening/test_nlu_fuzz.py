@@ -179,7 +179,7 @@ JSON_VALUES = st.recursive(JSON_LEAVES, lambda inner: st.lists(inner, max_size=5
 SOME_TEXT = st.text(st.characters(blacklist_categories=()), max_size=150)
 
 
-@fuzz_settings(max_examples=1000)
+@fuzz_settings(max_examples=600)
 @given(body=st.one_of(JSON_VALUES, st.fixed_dictionaries({}, optional={
     "sender": st.one_of(SOME_TEXT, JSON_VALUES), "message": st.one_of(SOME_TEXT, JSON_VALUES),
     "metadata": st.one_of(st.none(), st.dictionaries(st.text(max_size=10), JSON_VALUES, max_size=4), JSON_VALUES),

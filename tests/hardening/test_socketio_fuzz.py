@@ -99,7 +99,7 @@ def test_1_mb_session_id_is_refused(bot, transport):
 def test_2_mb_message_closes_only_that_connection(bot, transport):
     session = new_session()
     outcome = exchange(bot, [("user_uttered", [{"message": "x" * 2_000_000, "session_id": session}])],
-                       session, transport, timeout=8)
+                       session, transport, timeout=4)
     assert outcome.kind in ("disconnected", "no_ack"), outcome
     assert not outcome.replies
 
@@ -111,7 +111,7 @@ def test_binary_message_is_a_request_error(bot):
 
 
 def test_unknown_event_is_ignored(bot):
-    outcome = exchange(bot, [("no_such_event", [{"message": "hi"}])], timeout=3)
+    outcome = exchange(bot, [("no_such_event", [{"message": "hi"}])], timeout=1.5)
     assert outcome.kind == "no_ack" and not outcome.errors and not outcome.disconnected, outcome
 
 
