@@ -23,7 +23,7 @@ from hypothesis import example, given, strategies as st
 
 from bot.channels.validation import DEFAULT_REQUEST_MAX_SIZE, MAX_SENDER_ID_LENGTH
 from tests.hardening.harness import (
-    CORPUS, TALLY, LogWatch, assert_healthy, fuzz_settings, is_polite_reply, post, say, webhook,
+    CORPUS, TALLY, LogWatch, assert_healthy, fuzz_settings, is_polite_reply, post, webhook,
 )
 
 REST_BODIES = sorted((CORPUS / "rest").glob("*.body"))

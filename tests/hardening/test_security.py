@@ -28,7 +28,7 @@ from bot.channels.credentials import write_effective_credentials
 from tests.hardening.harness import (
     LogWatch, TALLY, get, is_polite_reply, post, say, sio_exchange, webhook,
 )
-from tests.servers import ROOT, free_port, require_model, start_action_server, start_rasa, stop
+from tests.servers import free_port, require_model, start_action_server, start_rasa, stop
 
 TOKEN = "test-api-token-" + uuid.uuid4().hex
 JWT_KEY = "test-jwt-key-" + uuid.uuid4().hex + uuid.uuid4().hex  # 77 bytes: long enough for HS512 too
