@@ -1,42 +1,21 @@
-"""The interview form: which question comes next, how it is asked, and why."""
+"""The interview form: how each question is asked, and why.
+
+Which question comes next is chosen every turn by action_validate_slot_mappings
+(actions/tracking.py, bot.interview); Rasa's form then asks it.
+"""
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from typing import Any, Dict, List, Text
 
-from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
-from rasa_sdk.types import DomainDict
 
 from actions import slots
-from bot.interview import next_question
 from bot.knowledge import question
 from bot.messages import render
-from bot.tracking import SKIPPED, UNSURE, interview_features
-
-
-class ValidateInterviewForm(FormValidationAction):
-    """Computes the form's required slots: only the next useful question."""
-
-    def name(self) -> Text:
-        return "validate_interview_form"
-
-    async def required_slots(
-        self,
-        domain_slots: List[Text],
-        dispatcher: CollectingDispatcher,
-        tracker: Tracker,
-        domain: DomainDict,
-    ) -> List[Text]:
-        answers = slots.answers(tracker)
-        following = next_question(
-            present=slots.list_slot(tracker, slots.FEATURES_PRESENT),
-            absent=slots.list_slot(tracker, slots.FEATURES_ABSENT),
-            unanswered=[f for f, v in answers.items() if v in (UNSURE, SKIPPED)],
-            asked=slots.list_slot(tracker, slots.QUESTIONS_ASKED),
-        )
-        return [following] if following else []
+from bot.tracking import interview_features
 
 
 class ActionAskFeature(Action, ABC):

@@ -1,9 +1,12 @@
 """action_validate_slot_mappings: Rasa runs it after EVERY user message.
 
 It folds the message's clinical entities into features_present/absent, sets
-triage, fills the interview's answer slots, acknowledges corrections, and
-raises a red-flag alert the moment a new red flag appears, whatever the
-conversation was doing. (Rasa 3.6 passes bot messages on from this action,
+triage, fills the interview's answer slots, chooses the interview's next
+question (bot.interview: the form asks the first empty answer slot, so the
+ones before it are marked not asked; no form validation action, one
+action-server call less per turn), acknowledges corrections, and raises a
+red-flag alert the moment a new red flag appears, whatever the conversation
+was doing. (Rasa 3.6 passes bot messages on from this action,
 not from custom slot-mapping actions, so this is where the alert must live.)
 """
 from __future__ import annotations
@@ -19,7 +22,8 @@ from bot.assessment import assess
 from bot.explain import explain
 from bot import features
 from bot.messages import phrase, render
-from bot.tracking import fold_turn
+from bot.interview import form_slots, next_question
+from bot.tracking import SKIPPED, UNSURE, fold_turn, interview_features
 
 
 class ActionTrackFeatures(Action):
@@ -46,6 +50,14 @@ class ActionTrackFeatures(Action):
             announced=announced,
             text=message.get("text") or "",
         )
+        # The interview's next question (or none): the form asks the first empty
+        # answer slot, so the slots before it are marked as not asked.
+        following = next_question(
+            present=result.present,
+            absent=result.absent,
+            unanswered=[f for f, v in result.answers.items() if v in (UNSURE, SKIPPED)],
+            asked=slots.list_slot(tracker, slots.QUESTIONS_ASKED),
+        )
         # Only the slots that change: every event is stored, replayed on each
         # read of the conversation and sent with every action call.
         changed = {
@@ -53,6 +65,7 @@ class ActionTrackFeatures(Action):
             slots.FEATURES_ABSENT: result.absent,
             slots.TRIAGE: result.triage,
             **result.answers,
+            **form_slots(interview_features(), result.answers, following),
         }
         events = [SlotSet(name, value) for name, value in changed.items() if tracker.get_slot(name) != value]
         if result.flipped:

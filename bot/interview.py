@@ -7,12 +7,13 @@ stops the interview at once: the person needs advice, not more questions.
 """
 from __future__ import annotations
 
-from typing import Iterable, Optional
+from typing import Dict, Iterable, Mapping, Optional, Sequence
 
 from bot import features
 from bot.assessment import counts_toward
 from bot.features import KNEE, NERVE, ROUTINE
 from bot.knowledge import interview_order, load, screening
+from bot.tracking import NOT_ASKED
 
 
 def _settled(pattern: str, present: set, absent: set) -> bool:
@@ -65,3 +66,28 @@ def next_question(
         if not open_patterns or features.group_of(feature_id) in open_patterns:
             return feature_id
     return None
+
+
+def form_slots(
+    order: Sequence[str],
+    answers: Mapping[str, Optional[str]],
+    following: Optional[str],
+) -> Dict[str, Optional[str]]:
+    """The answer-slot changes that make a form ask `following` next, or finish.
+
+    Rasa's form asks for the first empty slot of its required slots (`order`),
+    and finishes when none is empty. So every empty slot before `following` is
+    marked NOT_ASKED, and `following` is emptied if an earlier turn had marked
+    it (a correction can reopen a pattern). With no question left, every empty
+    slot is marked. Answered slots are never touched.
+    """
+    changes: Dict[str, Optional[str]] = {}
+    for feature_id in order:
+        value = answers.get(feature_id)
+        if feature_id == following:
+            if value == NOT_ASKED:
+                changes[feature_id] = None
+            break
+        if value is None:
+            changes[feature_id] = NOT_ASKED
+    return changes

@@ -17,6 +17,8 @@ from bot import features
 from bot.knowledge import interview_order, load, screening
 
 YES, NO, UNSURE, SKIPPED = "yes", "no", "unsure", "skipped"
+# An answer slot the interview decided not to ask (bot.interview.form_slots).
+NOT_ASKED = "not_asked"
 
 # intent of a short answer -> what it says about the pending question
 ANSWER_INTENTS = {"affirm": YES, "deny": NO, "unsure": UNSURE, "skip_question": SKIPPED}

@@ -2,7 +2,7 @@
 import pytest
 
 from actions.assessment import ActionClinicianSummary, ActionGiveAssessment
-from actions.interview import ASK_ACTIONS, ActionExplainWhy, ValidateInterviewForm
+from actions.interview import ASK_ACTIONS, ActionExplainWhy
 from actions.knowledge import ActionAnswerTopic
 from actions.tracking import ActionTrackFeatures
 from bot.knowledge import interview_order, screening, topics
@@ -49,18 +49,45 @@ async def test_tracking_answers_the_pending_question(make_tracker, dispatcher, d
     assert slots["features_present"] == ["tingling"]
 
 
+def first_empty(slots_after, domain):
+    """The slot Rasa's form asks next: the first required slot without a value."""
+    return next((s for s in domain["forms"]["interview_form"]["required_slots"] if slots_after.get(s) is None), None)
+
+
+async def track(make_tracker, dispatcher, domain, **kwargs):
+    tracker = make_tracker(**kwargs)
+    events = await ActionTrackFeatures().run(dispatcher, tracker, domain)
+    return {**tracker.slots, **slot_events(events)}
+
+
 async def test_form_asks_the_screen_first_then_stops_on_red_flag(make_tracker, dispatcher, domain):
-    form = ValidateInterviewForm()
-    assert await form.required_slots([], dispatcher, make_tracker(), domain) == [SCREEN[0]]
-    flagged = make_tracker(slots={"features_present": ["both_legs"]})
-    assert await form.required_slots([], dispatcher, flagged, domain) == []
+    assert first_empty(await track(make_tracker, dispatcher, domain), domain) == SCREEN[0]
+    flagged = await track(make_tracker, dispatcher, domain, entities=[feature("both_legs")])
+    assert first_empty(flagged, domain) is None
+    assert flagged["bladder_bowel_change"] == "not_asked"
 
 
 async def test_form_skips_known_and_settled(make_tracker, dispatcher, domain):
-    tracker = make_tracker(slots={
-        "features_present": ["radiating_leg_pain", "numbness"], "features_absent": SCREEN, "questions_asked": SCREEN,
-    })
-    assert await ValidateInterviewForm().required_slots([], dispatcher, tracker, domain) == ["clicking_catching"]
+    slots = {"features_present": ["radiating_leg_pain", "numbness"], "features_absent": SCREEN, "questions_asked": SCREEN}
+    slots.update({f: "no" for f in SCREEN})
+    after = await track(make_tracker, dispatcher, domain, slots=slots)
+    assert first_empty(after, domain) == "clicking_catching"
+    assert after["low_back_pain"] == "not_asked" and after["radiating_leg_pain"] == "yes"
+
+
+async def test_a_question_marked_not_asked_is_reopened_when_the_plan_comes_back_to_it(make_tracker, dispatcher, domain):
+    # low_back_pain was marked not asked while the nerve pattern looked settled;
+    # after a correction nothing settles it any more, so it is the next question
+    slots = {"features_absent": SCREEN + ["radiating_leg_pain"], "questions_asked": SCREEN + ["radiating_leg_pain"],
+             "radiating_leg_pain": "no", "low_back_pain": "not_asked", "buttock_pain": "not_asked"}
+    slots.update({f: "no" for f in SCREEN})
+    after = await track(make_tracker, dispatcher, domain, slots=slots, intent="correct_answer")
+    assert first_empty(after, domain) == "low_back_pain"
+    assert after["buttock_pain"] == "not_asked"  # later ones may stay marked: the form asks the first empty
+
+
+def test_the_form_order_is_the_interview_order(domain):
+    assert domain["forms"]["interview_form"]["required_slots"] == SCREEN + interview_order()
 
 
 def test_every_interview_feature_has_an_ask_action_in_the_domain(domain):

@@ -58,3 +58,26 @@ def test_every_question_sequence_ends():
         asked.append(q)
         absent.append(q)
     assert q is None and len(asked) <= len(SCREEN) + 5
+
+
+# ---------------------------------------------------------------- form_slots
+from bot.interview import form_slots  # noqa: E402
+from bot.tracking import NOT_ASKED  # noqa: E402
+
+ORDER = ["a", "b", "c", "d"]
+
+
+def test_form_slots_marks_the_empty_slots_before_the_next_question():
+    assert form_slots(ORDER, {"b": "yes"}, "c") == {"a": NOT_ASKED}
+
+
+def test_form_slots_reopens_the_next_question_if_it_was_marked():
+    assert form_slots(ORDER, {"a": "no", "b": NOT_ASKED}, "b") == {"b": None}
+
+
+def test_form_slots_leaves_later_slots_and_answers_alone():
+    assert form_slots(ORDER, {"a": "unsure", "d": NOT_ASKED}, "b") == {}
+
+
+def test_form_slots_marks_every_empty_slot_when_the_interview_is_done():
+    assert form_slots(ORDER, {"c": "skipped"}, None) == {"a": NOT_ASKED, "b": NOT_ASKED, "d": NOT_ASKED}
