@@ -16,7 +16,8 @@ time spent in:
   action server    RemoteAction.run (whole round trip), of which the HTTP
                    request (EndpointConfig.request) and the tracker-to-JSON
                    payload (RemoteAction._action_call_format)
-  tracker store    SQLTrackerStore.retrieve / save (SQLite, commit included)
+  tracker store    SQLTrackerStore.retrieve / save (SQLite through bot.stores, as
+                   `make run`: one kept connection, WAL; commit included)
 
 --bot stock --model <rasa init model> profiles the stock bot the same way
 (mood-flow messages, no action server, in-memory tracker store).
@@ -266,7 +267,7 @@ def main(argv=None) -> None:
         endpoints = workdir / "endpoints.yml"
         text = f'action_endpoint:\n  url: "{action_url}"\n' if args.bot == "ours" else ""
         if args.bot == "ours" and args.tracker_store == "sql":
-            text += f"tracker_store:\n  type: SQL\n  dialect: sqlite\n  db: {workdir / 'tracker.db'}\n"
+            text += f"tracker_store:\n  type: bot.stores.KneeSQLTrackerStore\n  dialect: sqlite\n  db: {workdir / 'tracker.db'}\n"
         endpoints.write_text(text or "{}\n")
         result = asyncio.run(play(args.bot, args.model, endpoints, args.messages, args.warmup))
         result.update(bot=args.bot, tracker_store="memory" if args.bot == "stock" else args.tracker_store,

@@ -304,7 +304,7 @@ def start_ours(p: Processes, tmp: Path, preload: Optional[Path] = None, tracker_
     work.mkdir(exist_ok=True)
     aport, port = free_port(), free_port()
     endpoints = work / "endpoints.yml"
-    store = (f"tracker_store:\n  type: SQL\n  dialect: sqlite\n  db: {work / 'tracker.db'}\n"
+    store = (f"tracker_store:\n  type: bot.stores.KneeSQLTrackerStore\n  dialect: sqlite\n  db: {work / 'tracker.db'}\n"
              if tracker_store == "sql" else "")  # no tracker_store: Rasa's in-memory store
     endpoints.write_text(f'action_endpoint:\n  url: "http://127.0.0.1:{aport}/webhook"\n{store}')
     t0 = time.monotonic()
