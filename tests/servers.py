@@ -224,3 +224,14 @@ def launch_rasa(port: int, endpoints: Path, log: Path, env: Optional[Dict[str, s
         cwd=ROOT, stdout=log.open("ab"), stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
         env=test_env(**(env or {})),
     )
+
+
+def scratch_project(path: Path) -> Path:
+    """A copy of the project for running scripts/run.sh with its own .data/:
+    scripts/run.sh copied, the rest linked."""
+    path.mkdir(parents=True, exist_ok=True)
+    for name in [".venv", "bot", "actions", "deploy", "models", "endpoints.yml", "credentials.yml"]:
+        (path / name).symlink_to(ROOT / name)
+    (path / "scripts").mkdir()
+    (path / "scripts" / "run.sh").write_bytes((ROOT / "scripts" / "run.sh").read_bytes())
+    return path

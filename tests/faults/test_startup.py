@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.servers import ROOT, Postgres, Redis, free_port
+from tests.servers import ROOT, Postgres, Redis, free_port, scratch_project
 from tests.servers import test_env as server_env
 
 POSTGRES_ENDPOINTS = ROOT / "deploy" / "endpoints.postgres.yml"
@@ -110,11 +110,7 @@ def test_loopback_api_needs_no_token(host):
 
 @pytest.fixture
 def project(tmp_path):
-    for name in [".venv", "bot", "actions", "deploy", "models", "endpoints.yml", "credentials.yml"]:
-        (tmp_path / name).symlink_to(ROOT / name)
-    (tmp_path / "scripts").mkdir()
-    (tmp_path / "scripts" / "run.sh").write_bytes((ROOT / "scripts" / "run.sh").read_bytes())
-    return tmp_path
+    return scratch_project(tmp_path)
 
 
 def run_sh(project: Path, **env):

@@ -1,0 +1,72 @@
+"""`KNEE_STORE=postgres` through scripts/run.sh (in a scratch copy of the project,
+so .data/ is its own): the bot stores its conversations in PostgreSQL with the
+Redis lock store, and `python -m bot.privacy` (make export / make forget) finds
+them through the .data/endpoints.yml that run.sh wrote."""
+import json
+import os
+import signal
+import subprocess
+import sys
+
+import pytest
+
+from tests.scale.test_replicas import say
+from tests.servers import Postgres, Redis, free_port, require_model, scratch_project, wait_for
+from tests.servers import test_env as server_env
+
+
+@pytest.fixture
+def services(tmp_path):
+    postgres, redis = Postgres(free_port()), Redis(free_port(), tmp_path / "redis.log")
+    try:
+        postgres.start()
+        postgres.create_database("rasa")  # DB_NAME's default (deploy/store.env)
+        redis.start()
+        yield postgres, redis
+    finally:
+        redis.stop()
+        postgres.stop()
+
+
+def test_knee_store_postgres_switches_the_stores(tmp_path, services):
+    require_model()
+    project = scratch_project(tmp_path / "project")
+    postgres, redis = services
+    port = free_port()
+    # Only what differs from deploy/store.env: the ports of these servers and the user.
+    env = server_env(PYTHONPATH=str(project), KNEE_STORE="postgres", DB_PORT=str(postgres.port), DB_USER="postgres",
+                     REDIS_PORT=str(redis.port), RASA_PORT=str(port), ACTIONS_PORT=str(free_port()))
+    for name in ["DB_HOST", "DB_NAME", "DB_PASSWORD", "REDIS_HOST", "REDIS_DB", "REDIS_PASSWORD", "ACTIONS_URL"]:
+        env.pop(name, None)
+    log = (project / "run.log").open("wb")
+    run = subprocess.Popen(["bash", "scripts/run.sh"], cwd=project, env=env, stdout=log, stderr=subprocess.STDOUT,
+                           stdin=subprocess.DEVNULL, start_new_session=True)
+    try:
+        wait_for(f"http://127.0.0.1:{port}/", run, seconds=300)
+        assert say(f"http://127.0.0.1:{port}", "switch-patient", "my knee hurts")
+        conn = postgres.connect("rasa")
+        rows = conn.cursor()
+        rows.execute("select count(*) from events where sender_id = 'switch-patient'")
+        assert rows.fetchone()[0] > 3
+        conn.close()
+        assert not (project / ".data" / "tracker.db").exists()
+
+        def privacy(*args):
+            return subprocess.run([sys.executable, "-m", "bot.privacy", *args], cwd=project, env=env,
+                                  capture_output=True, text=True, timeout=120)
+
+        exported = privacy("export", "switch-patient")
+        assert exported.returncode == 0, exported.stderr
+        events = json.loads((project / "exports" / "switch-patient.json").read_text())["events"]
+        assert [e["text"] for e in events if e["event"] == "user"] == ["my knee hurts"]
+        forgot = privacy("forget", "switch-patient")
+        assert forgot.returncode == 0 and "postgresql tracker store" in forgot.stdout
+        assert privacy("export", "switch-patient").returncode == 1
+    finally:
+        if run.poll() is None:
+            run.send_signal(signal.SIGTERM)  # run.sh stops both servers
+            try:
+                run.wait(timeout=60)
+            except subprocess.TimeoutExpired:
+                os.killpg(run.pid, signal.SIGKILL)
+        log.close()
