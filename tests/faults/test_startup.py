@@ -35,7 +35,8 @@ def services(tmp_path_factory):
 def preflight(*args, env=None, cwd=ROOT):
     started = time.monotonic()
     result = subprocess.run([sys.executable, "-m", "bot.preflight", *map(str, args)], cwd=cwd, capture_output=True,
-                            text=True, timeout=60, env=server_env(**(env or {})), stdin=subprocess.DEVNULL)
+                            text=True, timeout=60, env=server_env(**{"RASA_HOST": "127.0.0.1", **(env or {})}),
+                            stdin=subprocess.DEVNULL)
     return result, time.monotonic() - started
 
 
@@ -83,25 +84,32 @@ def test_sqlite_folder_must_exist(tmp_path):
 def test_unset_variable_is_named(tmp_path):
     endpoints = tmp_path / "endpoints.yml"
     endpoints.write_text("tracker_store:\n  type: SQL\n  dialect: postgresql\n  url: ${KNEE_NO_SUCH_VARIABLE}\n")
-    result, _ = preflight("--endpoints", endpoints)
+    result, _ = preflight("--endpoints", endpoints, cwd=tmp_path)
     assert result.returncode == 1
     assert "uses ${KNEE_NO_SUCH_VARIABLE}, which is not set" in result.stderr
 
 
+@pytest.fixture
+def sqlite_workdir(tmp_path):
+    """A folder where endpoints.yml's SQLite store (.data/tracker.db) can live."""
+    (tmp_path / ".data").mkdir()
+    return tmp_path
+
+
 @pytest.mark.parametrize("host", ["0.0.0.0", "192.168.1.20", "::", "bot.example.org"])
-def test_public_api_without_token_is_refused(host):
-    env = {"RASA_AUTH_TOKEN": ""}
-    result, _ = preflight("--endpoints", ROOT / "endpoints.yml", "--host", host, env=env)
+def test_public_api_without_token_is_refused(host, sqlite_workdir):
+    args = ("--endpoints", ROOT / "endpoints.yml", "--host", host)
+    result, _ = preflight(*args, env={"RASA_AUTH_TOKEN": ""}, cwd=sqlite_workdir)
     assert result.returncode == 1
     assert result.stderr == (f"preflight: refusing to open the HTTP API on {host} (not loopback) without "
                              "RASA_AUTH_TOKEN: set RASA_AUTH_TOKEN, or RASA_HOST=127.0.0.1\n")
-    assert preflight("--endpoints", ROOT / "endpoints.yml", "--host", host,
-                     env={"RASA_AUTH_TOKEN": "s3cret"})[0].returncode == 0
+    assert preflight(*args, env={"RASA_AUTH_TOKEN": "s3cret"}, cwd=sqlite_workdir)[0].returncode == 0
 
 
 @pytest.mark.parametrize("host", ["127.0.0.1", "127.0.1.1", "::1", "localhost"])
-def test_loopback_api_needs_no_token(host):
-    result, _ = preflight("--endpoints", ROOT / "endpoints.yml", "--host", host, env={"RASA_AUTH_TOKEN": ""})
+def test_loopback_api_needs_no_token(host, sqlite_workdir):
+    result, _ = preflight("--endpoints", ROOT / "endpoints.yml", "--host", host, env={"RASA_AUTH_TOKEN": ""},
+                          cwd=sqlite_workdir)
     assert (result.returncode, result.stderr) == (0, "")
 
 
