@@ -191,9 +191,9 @@ class Traffic:
             if turn == RESUME_TURN and not self.back.wait(timeout=300):
                 raise TimeoutError("replica B did not come back")
             text = patient.next_message(reply)
-            with self.lock:
+            with self.lock:  # so a message sent to B before the kill has started <= killed_at
                 replica = self.live[(n + turn) % len(self.live)]
-            record = Sent(sender, turn, replica, text, time.monotonic())
+                record = Sent(sender, turn, replica, text, time.monotonic())
             try:
                 reply = record.reply = say(self.cluster.urls[replica], sender, text)
             except (OSError, http.client.HTTPException):
