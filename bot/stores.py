@@ -7,6 +7,11 @@ Contract with the chat side: when the events being saved contain
 instead of writing anything (the bot's reply has been sent by then), so the next
 message from that sender starts an empty conversation. `forget()` and `export()`
 do the same deletion and a full read-out for `python -m bot.privacy`.
+
+With SQLite the deleted words are gone from the files too: deleted rows are
+zeroed (secure_delete) and the write-ahead log, which still holds them, is
+checkpointed and truncated. PostgreSQL reclaims deleted rows at its next
+(auto)vacuum.
 """
 from __future__ import annotations
 
@@ -46,6 +51,7 @@ def _sqlite_engine(url: Any) -> Any:
         cursor = connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute("PRAGMA secure_delete=ON")  # deleted rows are overwritten, not just unlinked
         cursor.close()
 
     return engine
@@ -63,6 +69,19 @@ class KneeSQLTrackerStore(SQLTrackerStore):
         if self.engine.dialect.name == "sqlite" and self.engine.url.database not in (None, "", ":memory:"):
             self.engine = _sqlite_engine(self.engine.url)
             self.sessionmaker.configure(bind=self.engine)
+
+    async def save(self, tracker: Any) -> None:
+        await super().save(tracker)
+        if asks_to_forget(tracker.events):
+            self._scrub()
+
+    def _scrub(self) -> None:
+        """SQLite: write the deletions into the database file and empty the log."""
+        if self.engine.dialect.name == "sqlite":
+            with self.engine.connect() as connection:
+                busy, *_ = connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+            if busy:
+                logger.warning("Forgotten events may stay in the SQLite log until its next checkpoint.")
 
     def _additional_events(self, session: Any, tracker: Any) -> Iterable[Event]:
         """The events `save()` is about to write (those not stored yet, as in Rasa).
@@ -89,6 +108,7 @@ class KneeSQLTrackerStore(SQLTrackerStore):
         with self.session_scope() as session:
             deleted = self._delete(session, sender_id)
             session.commit()
+        self._scrub()
         return deleted
 
     def export(self, sender_id: str) -> List[Dict[str, Any]]:

@@ -93,3 +93,25 @@ async def test_forget_and_export_cover_every_session(store, backend):
     assert backend.rows(sender) == []
     assert store.export(sender) == [] and store.forget(sender) == 0
     assert user_texts(backend.rows(other)) == ["hi"]
+
+
+@pytest.mark.parametrize("how", ["slot", "forget()"])
+async def test_forgotten_words_leave_the_sqlite_files(tmp_path, how):
+    """Deleted rows can linger in free pages and in the write-ahead log, which a
+    running server keeps open: after forgetting, no file holds the words."""
+    store = KneeSQLTrackerStore(domain=DOMAIN, dialect="sqlite", db=str(tmp_path / "tracker.db"))
+    secret = f"my secret knee story {uuid.uuid4().hex}"
+    sender = new_sender()
+    await store.save(DialogueStateTracker.from_events(new_sender(), session() + turn("hi"), DOMAIN.slots))
+    tracker = DialogueStateTracker.from_events(sender, session() + turn(secret), DOMAIN.slots)
+    await store.save(tracker)
+    assert any(secret.encode() in path.read_bytes() for path in tmp_path.iterdir())
+
+    if how == "slot":
+        tracker = await store.retrieve(sender)
+        tracker.update_with_events(turn("delete my data", SlotSet(FORGET_SLOT, True)), DOMAIN)
+        await store.save(tracker)
+    else:
+        assert store.forget(sender) == len(session() + turn(secret))
+    assert [p.name for p in tmp_path.iterdir() if secret.encode() in p.read_bytes()] == []
+    assert await store.retrieve(sender) is None
