@@ -4,7 +4,8 @@
 # on Ctrl-C or TERM (no orphan processes).
 #   RASA_HOST (default 127.0.0.1)  interface to bind
 #   RASA_PORT (default 5005), ACTIONS_PORT (default 5055)
-#   RASA_AUTH_TOKEN                when set, the HTTP API requires it
+#   RASA_AUTH_TOKEN                the HTTP API's token (default: a random one kept
+#                                  in .data/api_token); needed with a public RASA_HOST
 #   KNEE_STORE (default sqlite)    sqlite: endpoints.yml, conversations in .data/tracker.db
 #                                  postgres: deploy/endpoints.postgres.yml, PostgreSQL
 #                                  tracker store + Redis lock store (DB_*, REDIS_*;
@@ -51,10 +52,19 @@ trap stop EXIT
 SANIC_HOST=${ACTIONS_HOST:-127.0.0.1} .venv/bin/rasa run actions --actions actions --port "$ACTIONS_PORT" &
 pids+=($!)
 
-api_args=(--enable-api)
-if [[ -n "${RASA_AUTH_TOKEN:-}" ]]; then
-  api_args+=(--auth-token "$RASA_AUTH_TOKEN")
+# The HTTP API (conversations, model, status) always needs a token. Without
+# RASA_AUTH_TOKEN a random one is made once and kept in .data/api_token (0600),
+# so that nobody else on this machine can read conversations or unload the model.
+token_note="token in .data/api_token"
+if [[ -z "${RASA_AUTH_TOKEN:-}" ]]; then
+  if [[ ! -s .data/api_token ]]; then
+    (umask 077; .venv/bin/python -c 'import secrets; print(secrets.token_urlsafe(32))' > .data/api_token)
+  fi
+  RASA_AUTH_TOKEN=$(cat .data/api_token)
+else
+  token_note="token from RASA_AUTH_TOKEN"
 fi
+api_args=(--enable-api --auth-token "$RASA_AUTH_TOKEN")
 .venv/bin/rasa run -m "$MODEL" -i "$HOST" -p "$PORT" "${api_args[@]}" \
   --credentials .data/credentials.yml --endpoints .data/endpoints.yml \
   --cors "${RASA_CORS:-http://localhost:$PORT}" &
@@ -68,7 +78,7 @@ for _ in $(seq 1 180); do
     Web chat: http://$HOST:$PORT/chat
     REST:     curl -s -XPOST http://$HOST:$PORT/webhooks/rest/webhook -d '{"sender":"me","message":"hello"}'
     socket.io: http://$HOST:$PORT/socket.io
-    HTTP API: http://$HOST:$PORT/status${RASA_AUTH_TOKEN:+ (token required)}
+    HTTP API: http://$HOST:$PORT/status?token=... ($token_note)
   Press Ctrl-C to stop.
 
 MSG

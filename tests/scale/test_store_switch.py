@@ -1,12 +1,15 @@
 """`KNEE_STORE=postgres` through scripts/run.sh (in a scratch copy of the project,
 so .data/ is its own): the bot stores its conversations in PostgreSQL with the
 Redis lock store, and `python -m bot.privacy` (make export / make forget) finds
-them through the .data/endpoints.yml that run.sh wrote."""
+them through the .data/endpoints.yml that run.sh wrote. The HTTP API needs the
+token run.sh keeps in .data/api_token."""
 import json
 import os
 import signal
 import subprocess
 import sys
+import urllib.error
+import urllib.request
 
 import pytest
 
@@ -50,6 +53,16 @@ def test_knee_store_postgres_switches_the_stores(tmp_path, services):
         assert rows.fetchone()[0] > 3
         conn.close()
         assert not (project / ".data" / "tracker.db").exists()
+
+        # The HTTP API always needs a token: run.sh made one, readable by its owner only.
+        token_file = project / ".data" / "api_token"
+        assert oct(token_file.stat().st_mode & 0o777) == "0o600"
+        status = f"http://127.0.0.1:{port}/conversations/switch-patient/tracker"
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            urllib.request.urlopen(status, timeout=30)
+        assert refused.value.code == 401
+        with urllib.request.urlopen(f"{status}?token={token_file.read_text().strip()}", timeout=30) as answer:
+            assert json.load(answer)["sender_id"] == "switch-patient"
 
         def privacy(*args):
             return subprocess.run([sys.executable, "-m", "bot.privacy", *args], cwd=project, env=env,
