@@ -355,3 +355,30 @@ def test_page_is_offline_accessible_and_fits_a_phone(running_bot, browser):
     wait_until(browser, lambda: len(messages(browser)) == 1 and "not a doctor" in bot_texts(browser)[0],
                what="a fresh conversation with the greeting")
     assert session_id(browser) not in (None, old_session)
+
+
+def test_delete_my_data_forgets_the_conversation_here_and_on_the_server(running_bot, browser):
+    from tests.e2e.test_forget_in_chat import stored
+
+    open_chat(browser, running_bot.url)
+    say(browser, "my knee clicks when I squat")
+    wait_until(browser, lambda: reply_buttons(browser), what="the first question")
+    conversation = session_id(browser)
+    assert stored(running_bot, conversation)
+
+    count = len(bot_texts(browser))
+    say(browser, "please delete my data")
+    wait_for_bot(browser, count, "the confirmation question", contains="Shall I delete it?")
+    wait_until(browser, lambda: [b.text for b in reply_buttons(browser)] == ["Yes, delete it", "No, keep it"],
+               what="the confirmation buttons")
+    next(b for b in reply_buttons(browser) if b.text == "Yes, delete it").click()
+    wait_until(browser, lambda: any("deleted this conversation" in t for t in bot_texts(browser)), what="the deletion")
+
+    # The page keeps only the confirmation, also after a reload; the server keeps nothing.
+    wait_until(browser, lambda: len(messages(browser)) == 1, seconds=10, what="the transcript to be cleared")
+    browser.refresh()
+    wait_until(browser, lambda: messages(browser), seconds=10, what="the page after reload")
+    assert [m["text"] for m in messages(browser)] == [bot_texts(browser)[0]]
+    assert "deleted this conversation" in bot_texts(browser)[0]
+    assert "clicks" not in json.dumps(browser.execute_script("return localStorage.getItem('kneeOrBack.chat.v1')"))
+    assert stored(running_bot, conversation) == []

@@ -241,6 +241,22 @@
     }
   }
 
+  // "Delete my data" was confirmed and the server deleted the conversation: this
+  // browser forgets it too, keeping only the bot's confirmation on screen.
+  function forgetTranscript() {
+    var last = null;
+    for (var i = state.messages.length - 1; i >= 0; i--) {
+      if (state.messages[i].who === 'bot') { last = state.messages[i]; break; }
+    }
+    state.messages = last ? [last] : [];
+    save();
+    Array.prototype.slice.call(log.children).forEach(function (el) {
+      if (!last || el.id !== last._el) log.removeChild(el);
+    });
+    renderReplies();
+    setStatus('This conversation was deleted. This browser no longer keeps it either.');
+  }
+
   // ------------------------------------------------------------ quick replies
   var pendingReplyFocus = false;  // the person answered with a button: put focus on the next ones
   var replyTimer = null;
@@ -387,6 +403,10 @@
     // Custom payloads (json_message={"data": {...}} in an action) come after their text.
     if (typeof message.text !== 'string' && message.type === 'red_flag_alert') {
       markLastBotMessage(message.triage === 'urgent' ? 'urgent' : 'emergency');
+      return;
+    }
+    if (typeof message.text !== 'string' && message.type === 'conversation_deleted') {
+      forgetTranscript();
       return;
     }
     if (typeof message.text !== 'string' && message.type === 'clinician_summary') {
