@@ -240,7 +240,7 @@ def main(argv=None) -> None:
     parser.add_argument("--messages", type=int, default=40)
     parser.add_argument("--warmup", type=int, default=10, help="messages played first and not timed")
     parser.add_argument("--json", type=Path)
-    parser.add_argument("--preload", type=Path, help="run this Python file first (e.g. bench/proposed_speedups.py)")
+    parser.add_argument("--preload", type=Path, help="run this Python file first (a proposal: e.g. a file that patches Rasa)")
     parser.add_argument("--workdir", type=Path, help="folder for the SQLite tracker store (default: temporary)")
     args = parser.parse_args(argv)
 

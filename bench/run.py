@@ -652,7 +652,7 @@ def parse_args(argv=None):
     parser.add_argument("--profile-messages", type=int, help="messages in the profile (default 40, 0 = no profile)")
     parser.add_argument("--only", choices=("ours", "stock"), help="measure one bot only (for development)")
     parser.add_argument("--ours-preload", type=Path, help="run this Python file in our Rasa server (and the profile) "
-                        "before Rasa starts, to measure a proposal, e.g. bench/proposed_speedups.py")
+                        "before Rasa starts, to measure a proposal (e.g. a file that patches Rasa)")
     parser.add_argument("--ours-tracker-store", choices=("sql", "memory"), default="sql",
                         help="sql: SQLite as `make run` (default); memory: Rasa's in-memory store (to measure a proposal)")
     parser.add_argument("--write-doc", action="store_true", help="put the report into BENCHMARKS.md")
