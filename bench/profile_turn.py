@@ -33,13 +33,10 @@ import asyncio
 import functools
 import inspect
 import json
-import os
 import random
 import runpy
 import shutil
-import signal
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -254,15 +251,10 @@ def main(argv=None) -> None:
         action_url = args.action_url
         if not action_url and args.bot == "ours":
             sys.path.insert(0, str(ROOT))
-            from bench.run import bench_env, free_port, wait_http
+            from tests.servers import free_port, start_action_server
 
             port = free_port()
-            actions = subprocess.Popen(
-                [str(Path(sys.executable).parent / "rasa"), "run", "actions", "--actions", "actions", "--port", str(port)],
-                cwd=ROOT, env=bench_env(), stdout=(workdir / "actions.log").open("wb"), stderr=subprocess.STDOUT,
-                start_new_session=True)
-            actions.logfile = workdir / "actions.log"
-            wait_http(f"http://127.0.0.1:{port}/health", actions)
+            actions = start_action_server(port, workdir / "actions.log")
             action_url = f"http://127.0.0.1:{port}/webhook"
         endpoints = workdir / "endpoints.yml"
         text = f'action_endpoint:\n  url: "{action_url}"\n' if args.bot == "ours" else ""
@@ -274,8 +266,9 @@ def main(argv=None) -> None:
                       preload=str(args.preload) if args.preload else None)
     finally:
         if actions is not None:
-            os.killpg(actions.pid, signal.SIGTERM)
-            actions.wait(timeout=20)
+            from tests.servers import stop
+
+            stop(actions)
         if temporary:
             shutil.rmtree(workdir, ignore_errors=True)
     print(f"model load {result['model_load_s']} s; {result['messages']} messages timed; "

@@ -36,7 +36,6 @@ import platform
 import re
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -47,6 +46,7 @@ from pathlib import Path
 from typing import Dict, List, Optional
 
 from bench import load
+from tests.servers import free_port, test_env
 
 ROOT = Path(__file__).resolve().parents[1]
 BIN = ROOT / ".venv" / "bin" if (ROOT / ".venv" / "bin" / "rasa").exists() else Path(sys.executable).parent
@@ -62,18 +62,8 @@ def log(msg: str) -> None:
 
 # ------------------------------------------------------------------ processes
 def bench_env(**extra: str) -> Dict[str, str]:
-    env = {
-        **os.environ,
-        "PYTHONPATH": str(ROOT),
-        "SANIC_HOST": "127.0.0.1",
-        "RASA_TELEMETRY_ENABLED": "false",
-        "TF_CPP_MIN_LOG_LEVEL": "2",
-        "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
-        "PYTHONWARNINGS": "ignore",
-        "MPLBACKEND": "Agg",
-    }
-    env.update(extra)
-    return env
+    """The test servers' environment (tests/servers.py), quieter, with no display."""
+    return test_env(PYTHONWARNINGS="ignore", MPLBACKEND="Agg", **extra)
 
 
 def _die_with_parent() -> None:  # runs in the child before exec (Linux only)
@@ -154,12 +144,6 @@ def tail(path: Path, lines: int = 25) -> str:
     return "\n".join(keep[-lines:])
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def _proc_table() -> Dict[int, int]:
     """pid -> parent pid, for every process."""
     table = {}
@@ -226,19 +210,6 @@ def wait_first_answer(url: str, procs: List[subprocess.Popen], t0: float, timeou
             pass
         time.sleep(0.2)
     raise TimeoutError(f"no answer from {url} within {timeout:.0f} s")
-
-
-def wait_http(url: str, proc: subprocess.Popen, timeout: float = 120) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"{url}: server exited with {proc.returncode}:\n{tail(proc.logfile)}")
-        try:
-            urllib.request.urlopen(url, timeout=2)
-            return
-        except (urllib.error.URLError, ConnectionError, OSError):
-            time.sleep(0.2)
-    raise TimeoutError(url)
 
 
 # ------------------------------------------------------------------ phases
