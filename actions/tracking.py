@@ -34,17 +34,12 @@ class ActionTrackFeatures(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[Dict[Text, Any]]:
         message = tracker.latest_message or {}
-        mentions = [
-            (entity.get("value"), entity.get("role"))
-            for entity in message.get("entities") or []
-            if entity.get("entity") == features.ENTITY
-        ]
         announced = slots.list_slot(tracker, slots.RED_FLAGS_ANNOUNCED)
         result = fold_turn(
             present=slots.list_slot(tracker, slots.FEATURES_PRESENT),
             absent=slots.list_slot(tracker, slots.FEATURES_ABSENT),
             answers=slots.answers(tracker),
-            mentions=mentions,
+            mentions=features.mentions(message.get("entities")),
             intent=(message.get("intent") or {}).get("name"),
             requested=slots.pending_question(tracker),
             announced=announced,

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
-from typing import Dict, Iterable, List, Tuple
+from typing import Any, Dict, Iterable, List, Optional, Tuple
 
 import yaml
 
@@ -23,6 +23,11 @@ TRIAGE_LEVELS = (EMERGENCY, URGENT, ROUTINE)
 
 # The NLU entity that carries a feature id (value) and what was said of it (role).
 ENTITY = "clinical_feature"
+
+
+def mentions(entities: Optional[Iterable[Dict[str, Any]]]) -> List[Tuple[Any, Any]]:
+    """(feature id, role) of each clinical entity of a parsed message."""
+    return [(e.get("value"), e.get("role")) for e in entities or [] if e.get("entity") == ENTITY]
 
 
 @lru_cache(maxsize=None)

@@ -5,33 +5,29 @@ flag. Pure: features in, message out; the Rasa server calls it (bot.rasa_patches
 """
 from __future__ import annotations
 
-from typing import Any, Dict, Iterable, Tuple
+from typing import Any, Dict, Iterable, Sequence, Tuple
 
 from bot import features
 from bot.assessment import assess
 from bot.explain import explain
 from bot.messages import phrase, render
+from bot.tracking import fold_turn
 
 KIND = "service_unavailable"
 
 
 def service_unavailable(
-    present: Iterable[str],
-    absent: Iterable[str],
+    present: Sequence[str],
+    absent: Sequence[str],
     mentions: Iterable[Tuple[str, str]],
 ) -> Dict[str, Any]:
     """The message (text, data) for a turn the action server could not handle.
 
     mentions: (feature id, role) pairs of this turn's clinical entities.
     """
-    known = set(features.all_ids())
-    mentions = [(f, role) for f, role in mentions if f in known]
-    present, absent = features.merge(
-        present,
-        absent,
-        [f for f, role in mentions if role == "present"],
-        [f for f, role in mentions if role == "absent"],
-    )
+    # folded as every turn is (bot.tracking), minus the pending interview answer
+    turn = fold_turn(present, absent, answers={}, mentions=mentions, intent=None, requested=None)
+    present, absent = turn.present, turn.absent
     triage = features.triage(present)
     guidance = explain(assess(present, absent))["guidance"]
     apology = phrase(KIND, "apology")

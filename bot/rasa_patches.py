@@ -147,11 +147,10 @@ def _offline_events(tracker: Any) -> List[Any]:
 
     if _said_this_turn(tracker):
         return []
-    entities = (tracker.latest_message.entities if tracker.latest_message else None) or []
     message = service_unavailable(
         tracker.get_slot("features_present") or [],
         tracker.get_slot("features_absent") or [],
-        [(e.get("value"), e.get("role")) for e in entities if e.get("entity") == features.ENTITY],
+        features.mentions(tracker.latest_message.entities if tracker.latest_message else None),
     )
     return [BotUttered(message["text"], data={"custom": {"data": message["data"]}})]
 
