@@ -51,7 +51,7 @@ def interview_features() -> List[str]:
 class TurnResult:
     present: List[str]
     absent: List[str]
-    answers: Dict[str, str]  # interview feature id -> yes | no | unsure | skipped
+    answers: Dict[str, str]  # interview feature id -> yes | no | unsure | skipped | not_asked (carried over)
     triage: Optional[str]  # None until anything clinical is known
     new_red_flags: List[str]  # red flags present now and not announced before
     flipped: List[str]  # features that moved between present and absent (corrections)
