@@ -3,7 +3,9 @@
 # and a real action server on a spare port, with --fail-on-prediction-errors.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-PORT=${TEST_ACTIONS_PORT:-5065}
+# A free port unless given: a fixed one could be another server's, whose /health
+# would then pass for ours.
+PORT=${TEST_ACTIONS_PORT:-$(.venv/bin/python -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')}
 tmp=$(mktemp -d)
 cat > "$tmp/endpoints.yml" <<YML
 version: "3.1"
@@ -12,7 +14,8 @@ action_endpoint:
 YML
 SANIC_HOST=127.0.0.1 .venv/bin/rasa run actions --actions actions --port "$PORT" >"$tmp/actions.log" 2>&1 &
 actions_pid=$!
-trap 'kill -TERM $actions_pid 2>/dev/null; wait $actions_pid 2>/dev/null; rm -rf "$tmp"' EXIT
+# Clean-up never decides the exit status (set -e also applies inside the trap).
+trap 'kill -TERM $actions_pid 2>/dev/null || true; wait $actions_pid 2>/dev/null || true; rm -rf "$tmp"' EXIT
 for _ in $(seq 1 60); do
   curl -fsS "http://127.0.0.1:$PORT/health" >/dev/null 2>&1 && break
   kill -0 $actions_pid 2>/dev/null || { cat "$tmp/actions.log"; exit 1; }
