@@ -51,6 +51,7 @@ trap stop EXIT
 
 SANIC_HOST=${ACTIONS_HOST:-127.0.0.1} .venv/bin/rasa run actions --actions actions --port "$ACTIONS_PORT" &
 pids+=($!)
+names=("the action server (port $ACTIONS_PORT)")
 
 # The HTTP API (conversations, model, status) always needs a token. Without
 # RASA_AUTH_TOKEN a random one is made once and kept in .data/api_token (0600),
@@ -69,6 +70,7 @@ api_args=(--enable-api --auth-token "$RASA_AUTH_TOKEN")
   --credentials .data/credentials.yml --endpoints .data/endpoints.yml \
   --cors "${RASA_CORS:-http://localhost:$PORT}" &
 pids+=($!)
+names+=("the Rasa server (port $PORT)")
 
 for _ in $(seq 1 180); do
   if curl -fsS "http://127.0.0.1:$PORT/" >/dev/null 2>&1; then
@@ -84,8 +86,12 @@ for _ in $(seq 1 180); do
 MSG
     break
   fi
-  for pid in "${pids[@]}"; do
-    kill -0 "$pid" 2>/dev/null || { echo "run: a server exited during start-up" >&2; exit 1; }
+  for i in "${!pids[@]}"; do
+    if ! kill -0 "${pids[$i]}" 2>/dev/null; then
+      status=0; wait "${pids[$i]}" || status=$?
+      echo "run: ${names[$i]} exited with status $status during start-up (its output is above)" >&2
+      exit 1
+    fi
   done
   sleep 1
 done

@@ -45,7 +45,11 @@ def test_knee_store_postgres_switches_the_stores(tmp_path, services):
     run = subprocess.Popen(["bash", "scripts/run.sh"], cwd=project, env=env, stdout=log, stderr=subprocess.STDOUT,
                            stdin=subprocess.DEVNULL, start_new_session=True)
     try:
-        wait_for(f"http://127.0.0.1:{port}/", run, seconds=300)
+        try:
+            wait_for(f"http://127.0.0.1:{port}/", run, seconds=300)
+        except (RuntimeError, TimeoutError) as failed:
+            log.flush()
+            raise AssertionError(f"{failed}; scripts/run.sh printed:\n{(project / 'run.log').read_text()[-4000:]}")
         assert say(f"http://127.0.0.1:{port}", "switch-patient", "my knee hurts")
         conn = postgres.connect("rasa")
         rows = conn.cursor()
