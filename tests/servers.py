@@ -21,10 +21,40 @@ def require_model() -> None:
         pytest.fail(f"{MODEL} is missing: run `make train` first (make test does)")
 
 
+_GIVEN: set = set()
+
+
+def _ephemeral_range() -> range:
+    try:
+        low, high = map(int, Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split())
+    except (OSError, ValueError):
+        low, high = 32768, 60999
+    return range(low, high + 1)
+
+
 def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+    """A port nobody listens on, for a server started later. It is taken below
+    the kernel's ephemeral range: a port from bind(0) lies inside that range,
+    where any outgoing connection made before the server binds (to PostgreSQL,
+    Redis, a health probe) can take it as its local port, and the server then
+    fails with 'address already in use'. Never the same port twice per process."""
+    import random
+
+    below = range(15000, _ephemeral_range().start)
+    for _ in range(200):
+        # An unusual ephemeral range leaves no room below it: the kernel's choice then.
+        port = random.choice(below) if len(below) >= 1000 else 0
+        if port in _GIVEN:
+            continue
+        with socket.socket() as s:
+            try:
+                s.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            port = s.getsockname()[1]
+        _GIVEN.add(port)
+        return port
+    raise RuntimeError("no free port found")
 
 
 def wait_for(url: str, proc: subprocess.Popen, seconds: float = 180) -> None:
