@@ -43,7 +43,7 @@ def _sqlite_engine(url: Any) -> Any:
     import sqlalchemy as sa
     from sqlalchemy.pool import QueuePool
 
-    engine = sa.create_engine(url, poolclass=QueuePool, pool_size=1, max_overflow=4,
+    engine = sa.create_engine(url, poolclass=QueuePool, pool_size=1, max_overflow=4, hide_parameters=True,
                               connect_args={"check_same_thread": False})
 
     @sa.event.listens_for(engine, "connect")
@@ -62,13 +62,30 @@ def asks_to_forget(events: Iterable[Event]) -> bool:
 
 
 class KneeSQLTrackerStore(SQLTrackerStore):
-    """`SQLTrackerStore` (sqlite or postgresql dialect) that forgets on request."""
+    """`SQLTrackerStore` (sqlite or postgresql dialect) that forgets on request.
+
+    Its engines leave statement parameters out of errors (hide_parameters): while
+    the database fails, Rasa's fail-safe store logs each error at ERROR level,
+    and the parameters of an event insert hold what the person said.
+    """
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if self.engine.dialect.name == "sqlite" and self.engine.url.database not in (None, "", ":memory:"):
             self.engine = _sqlite_engine(self.engine.url)
             self.sessionmaker.configure(bind=self.engine)
+        elif self.engine.dialect.name == "postgresql":
+            # Each pooled connection is tested before use (one SELECT 1). After a
+            # database restart the first message then finds a live connection;
+            # without it, that message failed on a dead one and Rasa's fail-safe
+            # store answered it as a new conversation.
+            import sqlalchemy as sa
+            from rasa.core.tracker_store import create_engine_kwargs
+
+            old, url = self.engine, self.engine.url
+            self.engine = sa.create_engine(url, pool_pre_ping=True, hide_parameters=True, **create_engine_kwargs(url))
+            self.sessionmaker.configure(bind=self.engine)
+            old.dispose()
 
     async def save(self, tracker: Any) -> None:
         await super().save(tracker)

@@ -366,3 +366,39 @@ def test_redis_down_while_running_still_answers(cluster):
     cluster.redis = Redis(cluster.redis.port, cluster.workdir / "redis.log").start()
     assert say(cluster.urls["a"], "redis-down", "not sure")
     assert "Redis lock store reachable again" in cluster.log("a")
+
+
+
+
+def test_postgres_down_while_running_still_answers(cluster):
+    """PostgreSQL stops under a running replica. Rasa's fail-safe store answers
+    each message as a conversation kept in memory: a red flag still gets emergency
+    advice first, and the errors it logs hold no message text (our engine hides
+    statement parameters). When the database is back, the next message continues
+    the stored conversation, also after a restart nobody noticed (pooled
+    connections are checked before use); the turns of the outage are not stored."""
+    url = cluster.urls["a"]
+    first = say(url, "pg-down", "my knee hurts")
+    assert asked(first), first
+    # A restart between two messages: the pooled connections are dead.
+    cluster.postgres.pause()
+    cluster.postgres.resume()
+    second = say(url, "pg-down", "no")
+    assert asked(second) and asked(second) != asked(first), second  # the stored question was answered
+
+    cluster.postgres.pause()
+    try:
+        red = say(url, "pg-down", "I can't control my bladder since yesterday")
+        said = [m["text"] for m in red if m.get("text")]
+        assert said and "Please go to an emergency department now" in said[0], said
+        assert say(url, "pg-down", "it clicks when I squat")
+    finally:
+        cluster.postgres.resume()
+
+    third = say(url, "pg-down", "no")
+    assert asked(third) and asked(third) not in (asked(first), asked(second)), third
+    stored = [e["text"] for kind, _, e in cluster.events("pg-down") if kind == "user"]
+    assert stored == ["my knee hurts", "no", "no"]
+    log = cluster.log("a")
+    assert "Falling back to use the 'InMemoryTrackerStore'" in log
+    assert "bladder" not in log and "squat" not in log

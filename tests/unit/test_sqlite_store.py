@@ -32,3 +32,21 @@ def test_sqlite_store_uses_wal_and_keeps_every_event(tmp_path):
     with sqlite3.connect(tmp_path / "t.db") as db:
         assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
         assert db.execute("select count(*) from events").fetchone()[0] == 15
+
+
+def test_a_failed_save_names_no_words_of_the_person(tmp_path):
+    """Rasa's fail-safe store logs a failed save's error at ERROR level; the
+    statement's parameters (the event, with what the person said) stay out of it."""
+    import pytest
+    from sqlalchemy.exc import DBAPIError
+
+    domain = Domain.load(str(ROOT / "domain.yml"))
+    store = KneeSQLTrackerStore(domain, dialect="sqlite", db=str(tmp_path / "t.db"))
+    with sqlite3.connect(tmp_path / "t.db") as db:
+        db.execute("create trigger full before insert on events begin select raise(abort, 'disk full'); end")
+    tracker = DialogueStateTracker("someone", domain.slots)
+    tracker.update(UserUttered("my private words", {"name": "describe_symptoms"}))
+    with pytest.raises(DBAPIError) as failed:
+        asyncio.run(store.save(tracker))
+    assert "INSERT INTO events" in str(failed.value)
+    assert "my private words" not in str(failed.value) and "someone" not in str(failed.value)
