@@ -57,6 +57,27 @@ def _sqlite_engine(url: Any) -> Any:
     return engine
 
 
+def _postgres_engine(url: Any) -> Any:
+    """Rasa's PostgreSQL engine settings, and each pooled connection tested before
+    use (one SELECT 1). After a database restart the first message then finds a
+    live connection; without it, that message failed on a dead one and Rasa's
+    fail-safe store answered it as a new conversation."""
+    import sqlalchemy as sa
+    from rasa.core.tracker_store import create_engine_kwargs
+
+    return sa.create_engine(url, pool_pre_ping=True, hide_parameters=True, **create_engine_kwargs(url))
+
+
+def _own_engine(url: Any) -> Any:
+    """The engine that replaces Rasa's for an SQLite file or PostgreSQL; None to keep Rasa's."""
+    dialect = url.get_backend_name()
+    if dialect == "sqlite" and url.database not in (None, "", ":memory:"):
+        return _sqlite_engine(url)
+    if dialect == "postgresql":
+        return _postgres_engine(url)
+    return None
+
+
 def asks_to_forget(events: Iterable[Event]) -> bool:
     return any(isinstance(e, SlotSet) and e.key == FORGET_SLOT and e.value is True for e in events)
 
@@ -64,28 +85,19 @@ def asks_to_forget(events: Iterable[Event]) -> bool:
 class KneeSQLTrackerStore(SQLTrackerStore):
     """`SQLTrackerStore` (sqlite or postgresql dialect) that forgets on request.
 
-    Its engines leave statement parameters out of errors (hide_parameters): while
-    the database fails, Rasa's fail-safe store logs each error at ERROR level,
-    and the parameters of an event insert hold what the person said.
+    Its engines (an SQLite file, PostgreSQL) leave statement parameters out of
+    errors (hide_parameters): while the database fails, Rasa's fail-safe store
+    logs each error at ERROR level, and the parameters of an event insert hold
+    what the person said.
     """
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        if self.engine.dialect.name == "sqlite" and self.engine.url.database not in (None, "", ":memory:"):
-            self.engine = _sqlite_engine(self.engine.url)
-            self.sessionmaker.configure(bind=self.engine)
-        elif self.engine.dialect.name == "postgresql":
-            # Each pooled connection is tested before use (one SELECT 1). After a
-            # database restart the first message then finds a live connection;
-            # without it, that message failed on a dead one and Rasa's fail-safe
-            # store answered it as a new conversation.
-            import sqlalchemy as sa
-            from rasa.core.tracker_store import create_engine_kwargs
-
-            old, url = self.engine, self.engine.url
-            self.engine = sa.create_engine(url, pool_pre_ping=True, hide_parameters=True, **create_engine_kwargs(url))
-            self.sessionmaker.configure(bind=self.engine)
-            old.dispose()
+        engine = _own_engine(self.engine.url)
+        if engine is not None:
+            self.engine.dispose()
+            self.engine = engine
+            self.sessionmaker.configure(bind=engine)
 
     async def save(self, tracker: Any) -> None:
         await super().save(tracker)
