@@ -24,12 +24,12 @@ def require_model() -> None:
 _GIVEN: set = set()
 
 
-def _ephemeral_range() -> range:
+def _ephemeral_start() -> int:
+    """The first port of the kernel's range for outgoing connections."""
     try:
-        low, high = map(int, Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split())
-    except (OSError, ValueError):
-        low, high = 32768, 60999
-    return range(low, high + 1)
+        return int(Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split()[0])
+    except (OSError, ValueError, IndexError):
+        return 32768
 
 
 def free_port() -> int:
@@ -40,7 +40,7 @@ def free_port() -> int:
     fails with 'address already in use'. Never the same port twice per process."""
     import random
 
-    below = range(15000, _ephemeral_range().start)
+    below = range(15000, _ephemeral_start())
     for _ in range(200):
         # An unusual ephemeral range leaves no room below it: the kernel's choice then.
         port = random.choice(below) if len(below) >= 1000 else 0
