@@ -37,8 +37,8 @@ validate: setup  ## rasa data validate --fail-on-warnings
 	@mkdir -p .data
 	$(RASA) data validate --fail-on-warnings --quiet
 
-test-unit: nlp  ## pytest: bot/ and actions/ unit tests
-	$(PY) -m pytest tests/unit -q
+test-unit: nlp  ## pytest: the core (tests/bot), actions and the in-process adapter tests, no server
+	$(PY) -m pytest tests/bot tests/actions tests/test_architecture.py tests/adapters/test_patches.py tests/adapters/test_server.py tests/adapters/stores -q
 
 test-conversations: train  ## conversation tests (tests/test_*.yml) against the trained model
 	@bash scripts/test_conversations.sh
@@ -53,18 +53,18 @@ eval-nlu: nlp  ## per-feature P/R/F1, micro-F1, red-flag recall on tests/nlu_eva
 	$(PY) -m bot.eval_nlu tests/nlu_eval/dev.yml --json results/nlu_eval.json
 
 crossval: setup  ## Rasa NLU cross-validation; report kept in results/crossval
-	$(RASA) test nlu --nlu data/nlu --cross-validation --folds 3 --out results/crossval
+	$(RASA) test nlu --nlu data/nlu.yml --cross-validation --folds 3 --out results/crossval
 
 bench: train  ## speed, memory and accuracy, ours vs a stock `rasa init` bot (BENCHMARKS.md)
 	$(PY) -m bench.run $(BENCH_ARGS)
 
 forget: setup  ## delete every stored event of one conversation: make forget SENDER=<sender id>
 	@test -n "$(SENDER)" || { echo "usage: make forget SENDER=<sender id>" >&2; exit 2; }
-	@$(PY) -m bot.privacy forget "$(SENDER)"
+	@$(PY) -m adapters.privacy forget "$(SENDER)"
 
 export: setup  ## write one conversation as JSON to exports/<sender>.json: make export SENDER=<sender id>
 	@test -n "$(SENDER)" || { echo "usage: make export SENDER=<sender id>" >&2; exit 2; }
-	@$(PY) -m bot.privacy export "$(SENDER)"
+	@$(PY) -m adapters.privacy export "$(SENDER)"
 
 clean:  ## remove the venv, models, built pipeline, results and local conversations
 	rm -rf $(VENV) models .build results .data .pytest_cache

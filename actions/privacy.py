@@ -15,7 +15,7 @@ class ActionForgetConversation(Action):
     """Confirms, then marks the conversation for deletion.
 
     The reply is sent before Rasa saves the turn; the tracker store
-    (bot.stores) sees forget_conversation=True and deletes every stored event of
+    (adapters.stores.tracker_store) sees forget_conversation=True and deletes every stored event of
     this sender instead of saving, so the next message starts a new conversation.
     """
 

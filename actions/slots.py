@@ -16,7 +16,7 @@ QUESTIONS_ASKED = "questions_asked"
 REQUESTED_SLOT = "requested_slot"
 INTERVIEW_FORM = "interview_form"
 # When True, the tracker store deletes the conversation instead of saving it
-# (bot.stores.FORGET_SLOT: the same name).
+# (adapters.stores.tracker_store.FORGET_SLOT: the same name).
 FORGET_CONVERSATION = "forget_conversation"
 
 

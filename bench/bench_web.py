@@ -22,7 +22,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from tests.e2e.test_web_chat import (  # noqa: E402
-    bot_texts, open_chat, reply_buttons, say, start_browser, wait_until,
+    bot_texts, reply_buttons, say, start_browser, wait_until,
 )
 from tests.servers import ROOT, free_port, start_action_server, start_rasa, stop  # noqa: E402
 

@@ -16,7 +16,7 @@ time spent in:
   action server    RemoteAction.run (whole round trip), of which the HTTP
                    request (EndpointConfig.request) and the tracker-to-JSON
                    payload (RemoteAction._action_call_format)
-  tracker store    SQLTrackerStore.retrieve / save (SQLite through bot.stores, as
+  tracker store    SQLTrackerStore.retrieve / save (SQLite through adapters.stores.tracker_store, as
                    `make run`: one kept connection, WAL; commit included)
 
 --bot stock --model <rasa init model> profiles the stock bot the same way
@@ -133,7 +133,7 @@ def instrument() -> None:
 
 def _label(node: str) -> str:
     name = node.split(":", 2)[2]
-    name = name.replace("run_", "").replace("bot.nlu_component.", "")
+    name = name.replace("run_", "").replace("adapters.pipeline.clinical_features.", "")
     return name.rstrip("0123456789") if name[-1:].isdigit() else name
 
 
@@ -186,6 +186,10 @@ async def play(bot: str, model: Path, endpoints_file: Path, messages: int, warmu
     configure_logging_and_warnings(None, None, warn_only_once=True, filter_repeated_logs=True)
     tf_env.setup_tf_environment()
     configure_structlog(None)
+    if bot == "ours":
+        from adapters import patches
+
+        patches.apply()  # as adapters.server does for `make run`
     start = time.perf_counter()
     agent = await load_agent(model_path=str(model), endpoints=AvailableEndpoints.read_endpoints(str(endpoints_file)))
     load_s = time.perf_counter() - start
@@ -259,7 +263,7 @@ def main(argv=None) -> None:
         endpoints = workdir / "endpoints.yml"
         text = f'action_endpoint:\n  url: "{action_url}"\n' if args.bot == "ours" else ""
         if args.bot == "ours" and args.tracker_store == "sql":
-            text += f"tracker_store:\n  type: bot.stores.KneeSQLTrackerStore\n  dialect: sqlite\n  db: {workdir / 'tracker.db'}\n"
+            text += f"tracker_store:\n  type: adapters.stores.tracker_store.KneeSQLTrackerStore\n  dialect: sqlite\n  db: {workdir / 'tracker.db'}\n"
         endpoints.write_text(text or "{}\n")
         result = asyncio.run(play(args.bot, args.model, endpoints, args.messages, args.warmup))
         result.update(bot=args.bot, tracker_store="memory" if args.bot == "stock" else args.tracker_store,

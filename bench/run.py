@@ -262,12 +262,12 @@ def train_ours(p: Processes, tmp: Path, how: str) -> Dict:
 
 
 # `rasa ...` with a Python file executed first (--ours-preload, to measure a proposal).
-PRELOAD_BOOT = ("import runpy, sys; runpy.run_path(sys.argv.pop(1)); sys.argv[0] = 'rasa'; "
-                "from rasa.__main__ import main; sys.exit(main())")
+PRELOAD_BOOT = ("import runpy, sys; runpy.run_path(sys.argv.pop(1)); "
+                "from adapters.server import main; sys.exit(main())")
 
 
 def rasa_cmd(preload: Optional[Path]) -> List:
-    return [BIN / "python", "-c", PRELOAD_BOOT, preload.resolve()] if preload else [BIN / "rasa"]
+    return [BIN / "python", "-c", PRELOAD_BOOT, preload.resolve()] if preload else [BIN / "python", "-m", "adapters.server"]
 
 
 def start_ours(p: Processes, tmp: Path, preload: Optional[Path] = None, tracker_store: str = "sql") -> Dict:
@@ -275,7 +275,7 @@ def start_ours(p: Processes, tmp: Path, preload: Optional[Path] = None, tracker_
     work.mkdir(exist_ok=True)
     aport, port = free_port(), free_port()
     endpoints = work / "endpoints.yml"
-    store = (f"tracker_store:\n  type: bot.stores.KneeSQLTrackerStore\n  dialect: sqlite\n  db: {work / 'tracker.db'}\n"
+    store = (f"tracker_store:\n  type: adapters.stores.tracker_store.KneeSQLTrackerStore\n  dialect: sqlite\n  db: {work / 'tracker.db'}\n"
              if tracker_store == "sql" else "")  # no tracker_store: Rasa's in-memory store
     endpoints.write_text(f'action_endpoint:\n  url: "http://127.0.0.1:{aport}/webhook"\n{store}')
     t0 = time.monotonic()

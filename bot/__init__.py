@@ -1,7 +1,7 @@
-"""Domain package of the knee-or-back assistant: clinical knowledge, NLU, assessment.
+"""The core of the knee-or-back assistant: clinical knowledge, extraction, assessment.
 
-Nothing in this package imports Rasa except the NLU component module
-(`bot.nlu_component`), the channel adapters (`bot.channels` platform modules)
-and the web page channel (`bot.web.channel`), so the clinical logic can be used
-and tested on its own.
+Pure Python: nothing in this package imports Rasa or rasa_sdk (tests/test_architecture.py
+checks it), so the clinical logic can be used and tested on its own. What plugs it into
+Rasa lives in `adapters/` (NLU components, channels, stores, server patches) and
+`actions/` (the custom actions).
 """

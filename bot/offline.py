@@ -1,7 +1,7 @@
 """What the bot says when its action server cannot answer: no assessment, but safe
 professional guidance, with emergency or same-day advice first when the person's
 words (this turn's entities plus what the conversation already knew) raise a red
-flag. Pure: features in, message out; the Rasa server calls it (bot.rasa_patches).
+flag. Pure: features in, message out; the Rasa server calls it (adapters.patches).
 """
 from __future__ import annotations
 

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Install the web chat page's front-end packages (package.json / package-lock.json)
 # into node_modules with `npm ci`. The Rasa server serves the socket.io client from
-# node_modules/socket.io-client/dist/ at /chat/vendor/ (bot/web/channel.py).
+# node_modules/socket.io-client/dist/ at /chat/vendor/ (adapters/web/channel.py).
 # Idempotent: does nothing when node_modules was installed from the same lock file.
 # Without npm it warns and exits 0 (the bot still runs; only the /chat page lacks
 # its socket.io client); with CI=true or REQUIRE_WEB=1 that is an error.

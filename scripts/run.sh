@@ -10,7 +10,7 @@
 #                                  postgres: deploy/endpoints.postgres.yml, PostgreSQL
 #                                  tracker store + Redis lock store (DB_*, REDIS_*;
 #                                  defaults in deploy/store.env; docs/deploy.md)
-# bot/preflight.py checks the stores and the API binding first: one clear line
+# adapters/preflight.py checks the stores and the API binding first: one clear line
 # and a non-zero exit instead of Rasa retrying an unreachable database forever.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -21,8 +21,8 @@ ACTIONS_PORT=${ACTIONS_PORT:-5055}
 MODEL=${RASA_MODEL:-models/knee.tar.gz}
 mkdir -p .data
 # Effective channels: credentials.yml plus each messaging platform whose
-# environment variables are all set (bot/channels/platforms.yml).
-.venv/bin/python -m bot.channels.credentials .data/credentials.yml
+# environment variables are all set (adapters/channels/platforms.yml).
+.venv/bin/python -m adapters.channels.credentials .data/credentials.yml
 # The action server's address follows ACTIONS_PORT.
 export ACTIONS_URL="http://127.0.0.1:$ACTIONS_PORT/webhook"
 case "${KNEE_STORE:-sqlite}" in
@@ -37,7 +37,7 @@ case "${KNEE_STORE:-sqlite}" in
 esac
 # .data/endpoints.yml is what this server uses; make forget / make export read it too.
 sed "s#http://127.0.0.1:5055/webhook#$ACTIONS_URL#" "$endpoints" > .data/endpoints.yml
-.venv/bin/python -m bot.preflight --endpoints .data/endpoints.yml --host "$HOST"
+.venv/bin/python -m adapters.preflight --endpoints .data/endpoints.yml --host "$HOST"
 
 pids=()
 stop() {
@@ -66,7 +66,7 @@ else
   token_note="token from RASA_AUTH_TOKEN"
 fi
 api_args=(--enable-api --auth-token "$RASA_AUTH_TOKEN")
-.venv/bin/rasa run -m "$MODEL" -i "$HOST" -p "$PORT" "${api_args[@]}" \
+.venv/bin/python -m adapters.server run -m "$MODEL" -i "$HOST" -p "$PORT" "${api_args[@]}" \
   --credentials .data/credentials.yml --endpoints .data/endpoints.yml \
   --cors "${RASA_CORS:-http://localhost:$PORT}" &
 pids+=($!)

@@ -6,4 +6,4 @@ mkdir -p .data
 SANIC_HOST=127.0.0.1 .venv/bin/rasa run actions --actions actions --port "${ACTIONS_PORT:-5055}" >/dev/null 2>&1 &
 actions_pid=$!
 trap 'kill -TERM $actions_pid 2>/dev/null || true; wait $actions_pid 2>/dev/null || true' EXIT
-.venv/bin/rasa shell -m models/knee.tar.gz --endpoints endpoints.yml "$@"
+.venv/bin/python -m adapters.server shell -m models/knee.tar.gz --endpoints endpoints.yml "$@"

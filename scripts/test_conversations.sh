@@ -22,7 +22,7 @@ for _ in $(seq 1 60); do
   sleep 0.5
 done
 rm -rf results/conversations
-if ! .venv/bin/rasa test core -m models/knee.tar.gz --stories tests/ --endpoints "$tmp/endpoints.yml" \
+if ! .venv/bin/python -m adapters.server test core -m models/knee.tar.gz --stories tests/ --endpoints "$tmp/endpoints.yml" \
       --fail-on-prediction-errors --out results/conversations; then
   echo "conversation tests FAILED; failed stories:" >&2
   cat results/conversations/failed_test_stories.yml >&2 2>/dev/null || true

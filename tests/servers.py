@@ -10,6 +10,8 @@ from typing import Dict, List, Optional
 
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
+# Rasa as this project starts it: its command line with adapters.patches applied.
+RASA_SERVER = [str(BIN / "python"), "-m", "adapters.server"]
 MODEL = ROOT / "models" / "knee.tar.gz"
 
 
@@ -107,10 +109,10 @@ def start_rasa(
     endpoints = workdir / "endpoints.yml"
     endpoints.write_text(
         f'action_endpoint:\n  url: "{action_url}"\n'
-        f"tracker_store:\n  type: bot.stores.KneeSQLTrackerStore\n  dialect: sqlite\n  db: {workdir / 'tracker.db'}\n"
+        f"tracker_store:\n  type: adapters.stores.tracker_store.KneeSQLTrackerStore\n  dialect: sqlite\n  db: {workdir / 'tracker.db'}\n"
     )
     proc = subprocess.Popen(
-        [str(BIN / "rasa"), "run", "-m", str(MODEL), "-i", "127.0.0.1", "-p", str(port), "--enable-api",
+        [*RASA_SERVER, "run", "-m", str(MODEL), "-i", "127.0.0.1", "-p", str(port), "--enable-api",
          "--credentials", str(credentials), "--endpoints", str(endpoints), *(extra_args or [])],
         cwd=ROOT, stdout=(workdir / "rasa.log").open("wb"), stderr=subprocess.STDOUT, env=test_env(**(env or {})),
     )
@@ -251,7 +253,7 @@ def launch_rasa(port: int, endpoints: Path, log: Path, env: Optional[Dict[str, s
     """`rasa run` with the given endpoints file and the HTTP API, without waiting
     for the model to load (several can load at once; then `wait_for` each)."""
     return subprocess.Popen(
-        [str(BIN / "rasa"), "run", "-m", str(MODEL), "-i", "127.0.0.1", "-p", str(port), "--enable-api",
+        [*RASA_SERVER, "run", "-m", str(MODEL), "-i", "127.0.0.1", "-p", str(port), "--enable-api",
          "--credentials", str(credentials), "--endpoints", str(endpoints)],
         cwd=ROOT, stdout=log.open("ab"), stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
         env=test_env(**(env or {})),

@@ -27,10 +27,19 @@ from typing import Dict, Iterable, List, Optional, Sequence, Tuple
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from bot.nlp.pipeline import (
-    BREAKS, CONTEXT_PIPE, LOCATORS, PRESENT, STATUS_ATTR, STATUSES, TARGETS, TERMS_PIPE,
-    FeatureRule, normalise, sentences,
+from bot.nlp.constants import (
+    BREAKS,
+    CONTEXT_PIPE,
+    LOCATORS,
+    PRESENT,
+    STATUS_ATTR,
+    STATUSES,
+    TARGETS,
+    TERMS_PIPE,
 )
+from bot.nlp.lexicon import FeatureRule
+from bot.nlp.sentencizer import sentences
+from bot.nlp.text import normalise
 
 #: Longest text analysed; anything after this many characters is ignored.
 MAX_CHARS = 5000

@@ -15,6 +15,6 @@ async def test_forget_confirms_and_sets_the_slot_the_store_acts_on(make_tracker,
 
 
 def test_the_action_and_the_store_speak_of_the_same_slot():
-    from bot.stores import FORGET_SLOT
+    from adapters.stores.tracker_store import FORGET_SLOT
 
     assert slots.FORGET_CONVERSATION == FORGET_SLOT

@@ -33,5 +33,8 @@ def agent(action_server_url, event_loop_for_agent):
     from rasa.core.agent import Agent
     from rasa.utils.endpoints import EndpointConfig
 
+    from adapters import patches
+
+    patches.apply()  # as adapters.server does for every Rasa server of the project
     # Agent.load is synchronous; the agent's coroutines run on event_loop_for_agent.
     return Agent.load(str(MODEL), action_endpoint=EndpointConfig(action_server_url))

@@ -3,14 +3,13 @@ selenium through Debian's chromedriver (scripts/install_browser.sh installs both
 no browser or driver is ever downloaded by a tool).
 
 Uses the session fixture `running_bot` (tests/conftest.py): an action server and
-`rasa run` with ROOT/credentials.yml, which registers bot.web.channel.WebChat.
+`rasa run` with ROOT/credentials.yml, which registers adapters.web.channel.WebChat.
 Screenshots are kept in results/screenshots/.
 """
 from __future__ import annotations
 
 import json
 import shutil
-import tempfile
 import time
 import urllib.error
 import urllib.request
@@ -201,7 +200,7 @@ def test_chat_assets_are_served_without_a_browser(running_bot):
         assert status == 200, asset
         assert headers["Content-Type"].startswith(kind) and body, asset
     assert "/chat/static/chat.js" in page and "/chat/vendor/socket.io.min.js" in page
-    # Nothing outside bot/web/static or the one vendor file.
+    # Nothing outside adapters/web/static or the one vendor file.
     for path in ["/chat/static/..%2Fchannel.py", "/chat/static/.hidden", "/chat/vendor/package.json",
                  "/chat/static/nothing.js"]:
         assert get(path)[0] == 404, path

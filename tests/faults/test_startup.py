@@ -1,4 +1,4 @@
-"""Start-up faults: bot/preflight.py (run by scripts/run.sh before Rasa) turns an
+"""Start-up faults: adapters/preflight.py (run by scripts/run.sh before Rasa) turns an
 unreachable database or Redis, or a public HTTP API without a token, into one
 clear line and a non-zero exit, quickly (Rasa itself retries a database forever)."""
 import os
@@ -34,7 +34,7 @@ def services(tmp_path_factory):
 
 def preflight(*args, env=None, cwd=ROOT):
     started = time.monotonic()
-    result = subprocess.run([sys.executable, "-m", "bot.preflight", *map(str, args)], cwd=cwd, capture_output=True,
+    result = subprocess.run([sys.executable, "-m", "adapters.preflight", *map(str, args)], cwd=cwd, capture_output=True,
                             text=True, timeout=60, env=server_env(**{"RASA_HOST": "127.0.0.1", **(env or {})}),
                             stdin=subprocess.DEVNULL)
     return result, time.monotonic() - started
@@ -149,7 +149,7 @@ def test_run_with_postgres_down_stops_at_once(project):
     assert code == 1 and seconds < 30
     assert f"preflight: cannot connect to the PostgreSQL tracker store at 127.0.0.1:{port}" in err
     assert "preflight: cannot reach the Redis lock store" in err
-    assert "tracker_store:\n  type: bot.stores.KneeSQLTrackerStore\n  dialect: postgresql" in (
+    assert "tracker_store:\n  type: adapters.stores.tracker_store.KneeSQLTrackerStore\n  dialect: postgresql" in (
         project / ".data" / "endpoints.yml").read_text()
 
 

@@ -1,7 +1,7 @@
 """Bad input straight into the NLU, in process (no server, so many more examples):
-the input guard (bot/nlu_guard.py), the clinical extractor (bot.nlp.extract and
+the input guard (adapters/pipeline/input_guard.py), the clinical extractor (bot.nlp.extract and
 the Rasa component around it), and the channels' request checks
-(bot/channels/validation.py)."""
+(adapters/channels/validation.py)."""
 from __future__ import annotations
 
 import json
@@ -11,9 +11,9 @@ import pytest
 import yaml
 from hypothesis import example, given, strategies as st
 
-from bot.channels import validation
+from adapters.channels import validation
 from bot.features import ENTITY
-from bot.nlu_guard import InputGuard, UNSAFE_CHARACTERS, clean_text
+from adapters.pipeline.input_guard import InputGuard, UNSAFE_CHARACTERS, clean_text
 from rasa.shared.nlu.constants import ENTITIES, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
@@ -27,8 +27,8 @@ MESSAGES = [json.loads(line) for line in (CORPUS / "messages.jsonl").read_text(e
 
 def configured_max_characters() -> int:
     config = yaml.safe_load((ROOT / "config.yml").read_text(encoding="utf-8"))
-    guards = [c for c in config["pipeline"] if c["name"] == "bot.nlu_guard.InputGuard"]
-    assert guards, "bot.nlu_guard.InputGuard is not in config.yml's pipeline"
+    guards = [c for c in config["pipeline"] if c["name"] == "adapters.pipeline.input_guard.InputGuard"]
+    assert guards, "adapters.pipeline.input_guard.InputGuard is not in config.yml's pipeline"
     return guards[0]["max_characters"]
 
 
@@ -50,7 +50,7 @@ def nlp():
 
 @pytest.fixture(scope="module")
 def extractor(nlp):
-    from bot.nlu_component import ClinicalFeatureExtractor
+    from adapters.pipeline.clinical_features import ClinicalFeatureExtractor
 
     return ClinicalFeatureExtractor({}, None, None, nlp)
 
@@ -65,7 +65,7 @@ def feature_ids():
 # ---------------------------------------------------------------- the guard
 def test_the_guard_runs_first_in_the_pipeline():
     config = yaml.safe_load((ROOT / "config.yml").read_text(encoding="utf-8"))
-    assert config["pipeline"][0]["name"] == "bot.nlu_guard.InputGuard"
+    assert config["pipeline"][0]["name"] == "adapters.pipeline.input_guard.InputGuard"
     assert isinstance(MAX, int) and 200 <= MAX <= 10_000
 
 

@@ -1,5 +1,5 @@
 """Bad input to the REST webhook of a real running bot (the session's `running_bot`:
-action server + `rasa run` with credentials.yml, i.e. bot.channels.rest.RestInput).
+action server + `rasa run` with credentials.yml, i.e. adapters.channels.rest.RestInput).
 
 Every request must get a 4xx or a polite reply (never a 5xx), nothing may show
 up in the server log as an error, and afterwards the same server still has its
@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 from hypothesis import example, given, strategies as st
 
-from bot.channels.validation import DEFAULT_REQUEST_MAX_SIZE, MAX_SENDER_ID_LENGTH
+from adapters.channels.validation import DEFAULT_REQUEST_MAX_SIZE, MAX_SENDER_ID_LENGTH
 from tests.hardening.harness import (
     CORPUS, TALLY, LogWatch, assert_healthy, fuzz_settings, is_polite_reply, post, webhook,
 )

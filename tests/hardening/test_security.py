@@ -1,6 +1,6 @@
 """Security and privacy of a real running bot, configured as for production:
 `rasa run --enable-api --auth-token ... --cors <one origin>`, the socket.io
-channel requiring a JWT (SOCKETIO_JWT_KEY, through bot/channels/credentials.py),
+channel requiring a JWT (SOCKETIO_JWT_KEY, through adapters/channels/credentials.py),
 a request size limit from SANIC_REQUEST_MAX_SIZE, and the default log level.
 
 - the HTTP API answers 401 without the token (or with a wrong one) and 200 with
@@ -24,7 +24,7 @@ from typing import Optional
 import jwt
 import pytest
 
-from bot.channels.credentials import write_effective_credentials
+from adapters.channels.credentials import write_effective_credentials
 from tests.hardening.harness import (
     LogWatch, TALLY, get, is_polite_reply, post, say, sio_exchange, webhook,
 )

@@ -1,5 +1,5 @@
 """Bad input to the socket.io channel of a real running bot (the session's
-`running_bot`; credentials.yml registers bot.channels.socketio.SocketIOInput with
+`running_bot`; credentials.yml registers adapters.channels.socketio.SocketIOInput with
 session_persistence), through python-socketio's AsyncClient.
 
 Each event gets either a reply (`bot_uttered`), a `request_error` event, a

@@ -28,7 +28,7 @@ from typing import Dict, List
 
 STORES = {
     "rasa": "rasa.core.lock_store.RedisLockStore",
-    "atomic": "bot.lock_store.AtomicRedisLockStore",
+    "atomic": "adapters.stores.lock_store.AtomicRedisLockStore",
 }
 CONVERSATION = "race-conversation"
 COUNTER, HOLDER, READY, GO = "race:counter", "race:holder", "race:ready", "race:go"

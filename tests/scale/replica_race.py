@@ -21,7 +21,7 @@ from typing import Dict
 from tests.scale.test_replicas import AFTERWARDS, SYMPTOMS, Cluster, say
 from tests.servers import ROOT
 
-LOCK_STORES = {"rasa RedisLockStore": "redis", "AtomicRedisLockStore": "bot.lock_store.AtomicRedisLockStore"}
+LOCK_STORES = {"rasa RedisLockStore": "redis", "AtomicRedisLockStore": "adapters.stores.lock_store.AtomicRedisLockStore"}
 
 
 def race(cluster: Cluster, conversations: int, rounds: int) -> Dict[str, int]:
@@ -70,7 +70,7 @@ def main() -> None:
     for name, lock_type in LOCK_STORES.items():
         with tempfile.TemporaryDirectory() as tmp:
             endpoints = Path(tmp) / "endpoints.yml"
-            endpoints.write_text(deploy.replace("type: bot.lock_store.AtomicRedisLockStore", f"type: {lock_type}"))
+            endpoints.write_text(deploy.replace("type: adapters.stores.lock_store.AtomicRedisLockStore", f"type: {lock_type}"))
             cluster = Cluster(Path(tmp), endpoints)
             try:
                 cluster.start()

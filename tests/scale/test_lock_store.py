@@ -2,7 +2,7 @@
 
 Two processes race for one conversation's lock (tests/scale/lock_race.py): with
 Rasa 3.6's RedisLockStore holders overlap and updates are lost; with
-bot.lock_store.AtomicRedisLockStore never. And when Redis goes away, our store
+adapters.stores.lock_store.AtomicRedisLockStore never. And when Redis goes away, our store
 still lets a message through, with one clear error, and uses Redis again when it
 is back. A replica that dies holding a conversation's lock blocks that
 conversation for at most the lock lifetime (with Rasa's store, possibly for ever).
@@ -15,7 +15,7 @@ import pytest
 import redis as redis_client
 from rasa.core.lock_store import RedisLockStore
 
-from bot.lock_store import AtomicRedisLockStore
+from adapters.stores.lock_store import AtomicRedisLockStore
 from tests.scale.lock_race import race
 from tests.servers import ROOT, Redis, free_port
 
@@ -39,7 +39,7 @@ def test_the_race_harness_catches_rasas_redis_lock_store(redis_server):
     overlap, updates get lost, tickets vanish (LockError) or rounds wait for a
     ticket that was overwritten (stuck). Every run here so far showed several.
 
-    (If a Rasa upgrade fixes its RedisLockStore, this fails: then bot/lock_store.py can go.)"""
+    (If a Rasa upgrade fixes its RedisLockStore, this fails: then adapters/stores/lock_store.py can go.)"""
     figures = race("rasa", redis_server.port, workers=2, rounds=10, timeout=2)
     print(f"\nRasa's RedisLockStore, 2 replicas x 2 workers x 10 rounds on one conversation: {figures}")
     assert figures["overlaps"] + figures["lost_updates"] + figures["lock_errors"] + figures["stuck"] > 0
@@ -74,7 +74,7 @@ def test_deploy_endpoints_build_our_stores(redis_server, monkeypatch):
     from rasa.core.utils import AvailableEndpoints
     from rasa.shared.utils.common import class_from_module_path
 
-    from bot.stores import KneeSQLTrackerStore
+    from adapters.stores.tracker_store import KneeSQLTrackerStore
 
     monkeypatch.setenv("REDIS_PORT", str(redis_server.port))
     monkeypatch.setenv("REDIS_DB", "3")
@@ -97,7 +97,7 @@ def test_endpoints_yml_builds_our_sqlite_store(tmp_path, monkeypatch):
     from rasa.core.tracker_store import create_tracker_store
     from rasa.core.utils import AvailableEndpoints
 
-    from bot.stores import KneeSQLTrackerStore
+    from adapters.stores.tracker_store import KneeSQLTrackerStore
 
     monkeypatch.chdir(tmp_path)
     (tmp_path / ".data").mkdir()
@@ -109,7 +109,7 @@ def test_endpoints_yml_builds_our_sqlite_store(tmp_path, monkeypatch):
 async def test_a_message_gets_through_while_redis_is_down(tmp_path, caplog):
     port = free_port()
     store = AtomicRedisLockStore(host="127.0.0.1", port=port, socket_timeout=2)
-    caplog.set_level(logging.WARNING, logger="bot.lock_store")
+    caplog.set_level(logging.WARNING, logger="adapters.stores.lock_store")
 
     for _ in range(2):
         async with store.lock("patient-1", wait_time_in_seconds=0.01):

@@ -119,7 +119,7 @@ class Cluster:
         }
 
     def start(self) -> None:
-        from bot.stores import KneeSQLTrackerStore
+        from adapters.stores.tracker_store import KneeSQLTrackerStore
 
         self.postgres.start()
         self.postgres.create_database(DB_NAME)

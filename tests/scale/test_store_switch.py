@@ -1,6 +1,6 @@
 """`KNEE_STORE=postgres` through scripts/run.sh (in a scratch copy of the project,
 so .data/ is its own): the bot stores its conversations in PostgreSQL with the
-Redis lock store, and `python -m bot.privacy` (make export / make forget) finds
+Redis lock store, and `python -m adapters.privacy` (make export / make forget) finds
 them through the .data/endpoints.yml that run.sh wrote. The HTTP API needs the
 token run.sh keeps in .data/api_token."""
 import json
@@ -69,7 +69,7 @@ def test_knee_store_postgres_switches_the_stores(tmp_path, services):
             assert json.load(answer)["sender_id"] == "switch-patient"
 
         def privacy(*args):
-            return subprocess.run([sys.executable, "-m", "bot.privacy", *args], cwd=project, env=env,
+            return subprocess.run([sys.executable, "-m", "adapters.privacy", *args], cwd=project, env=env,
                                   capture_output=True, text=True, timeout=120)
 
         exported = privacy("export", "switch-patient")

@@ -1,0 +1,143 @@
+"""ConText over the term targets (medspaCy's rule format and semantics)."""
+import itertools
+from dataclasses import dataclass
+from typing import Any, Dict, List, Optional, Sequence, Set, Tuple
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+from bot.nlp.constants import CONTEXT_PIPE, PRESENT, STATUS_ATTR, TARGETS, Pattern
+from bot.nlp.context_rules import ContextData, ModifierRule, compile_context_rules, parse_context
+from bot.nlp.matcher import GatedMatcher, clip_to_targets, longest_non_overlapping
+from bot.nlp.phrases import make_tokenize
+from bot.nlp.sentencizer import sentence_bounds
+from bot.nlp.state import JsonState
+
+
+@dataclass
+class Modifier:
+    """A matched context modifier and the token range it may modify."""
+
+    rule: ModifierRule
+    start: int
+    end: int
+    scope_start: int
+    scope_end: int
+
+    @classmethod
+    def in_sentence(cls, rule: ModifierRule, start: int, end: int, sentence: Tuple[int, int]) -> "Modifier":
+        """A modifier whose scope follows its direction, within its sentence and max_scope."""
+        low, high = sentence
+        if rule.direction == "FORWARD":
+            low = end
+        elif rule.direction == "BACKWARD":
+            high = start
+        if rule.max_scope:
+            low, high = max(low, start - rule.max_scope), min(high, end + rule.max_scope)
+        return cls(rule, start, end, low, high)
+
+    def limit_by(self, other: "Modifier") -> None:
+        """Cut this scope where `other` ends it ("no numbness BUT ...")."""
+        if not self.rule.is_ended_by(other.rule):
+            return
+        if other.start >= self.end:
+            self.scope_end = min(self.scope_end, other.start)
+        elif other.end <= self.start:
+            self.scope_start = max(self.scope_start, other.end)
+
+    def modifies(self, target: Span) -> bool:
+        """Whether this modifier reaches `target` (and may modify its term)."""
+        inside_scope = target.start < self.scope_end and target.end > self.scope_start
+        touches_self = target.start < self.end and target.end > self.start
+        return inside_scope and not touches_self and self.rule.modifies(target.label_)
+
+
+class KneeContext(JsonState):
+    """ConText for the term targets, with rules from context_rules.yml.
+
+    An implementation of the ConText algorithm with medspaCy's rule format
+    and semantics (directions, max_scope, terminated_by, allowed_types and
+    excluded_types, longest-match pruning of modifiers), measured better on
+    patients' text than medspaCy 1.1.6's ConText, which (a) leaves a
+    max_scope-limited scope uncut by a termination inside the sentence and
+    (b) can only drop, not clip, a modifier touching a target.  Modifiers are
+    matched with the same gated matcher as the terms.
+
+    After it runs, ``doc._.knee_status`` maps (start, end, term) of each
+    modified target to the strongest status in the data's priority order;
+    unmodified targets are left out (status "present").
+    """
+
+    filename = "context_rules.json"
+
+    def __init__(self, nlp: Language, name: str) -> None:
+        self.nlp = nlp
+        self.name = name
+        self.data: Optional[ContextData] = None
+        self.rules: List[ModifierRule] = []
+        self.matcher = GatedMatcher(nlp.vocab)
+        if not Doc.has_extension(STATUS_ATTR):
+            Doc.set_extension(STATUS_ATTR, default=None)
+
+    def configure(self, data: Dict[str, Any]) -> List[Pattern]:
+        """Compile context data; return its patterns (for the fuzzy vocabulary)."""
+        self.data = parse_context(data)
+        self.matcher = GatedMatcher(self.nlp.vocab)
+        compiled = compile_context_rules(self.data, make_tokenize(self.nlp))
+        self.rules = [rule for rule, _ in compiled]
+        for index, (_, patterns) in enumerate(compiled):
+            self.matcher.add(str(index), patterns)
+        return [pattern for _, patterns in compiled for pattern in patterns]
+
+    @property
+    def priority(self) -> List[str]:
+        """Mention statuses from strongest to weakest (present is weakest)."""
+        return [status for _, status in self.data.priority] if self.data else []
+
+    def status_of(self, categories: Set[str]) -> str:
+        """The strongest status among ConText categories (present when none applies)."""
+        for category, status in self.data.priority if self.data else ():
+            if category in categories:
+                return status
+        return PRESENT
+
+    def modifiers(self, doc: Doc, targets: Sequence[Span]) -> Dict[Tuple[int, int], List[Modifier]]:
+        """Matched modifiers by sentence: pruned, clipped to the targets, scopes limited."""
+        found = longest_non_overlapping((start, end, int(key)) for key, start, end in self.matcher(doc))
+        bounds = sentence_bounds(doc)
+        by_sentence: Dict[Tuple[int, int], List[Modifier]] = {}
+        for start, end, rule in clip_to_targets(found, [(t.start, t.end) for t in targets]):
+            modifier = Modifier.in_sentence(self.rules[rule], start, end, bounds[start])
+            by_sentence.setdefault(bounds[start], []).append(modifier)
+        for modifiers in by_sentence.values():
+            for modifier, other in itertools.permutations(modifiers, 2):
+                modifier.limit_by(other)
+        return by_sentence
+
+    def __call__(self, doc: Doc) -> Doc:
+        targets = list(doc.spans.get(TARGETS, []))
+        statuses: Dict[Tuple[int, int, str], str] = {}
+        if targets:
+            by_sentence = self.modifiers(doc, targets)
+            bounds = sentence_bounds(doc)
+            for target in targets:
+                modifiers = by_sentence.get(bounds[target.start], ())
+                categories = {m.rule.category for m in modifiers if m.modifies(target)}
+                if categories:
+                    statuses[(target.start, target.end, target.label_)] = self.status_of(categories)
+        doc._.set(STATUS_ATTR, statuses)
+        return doc
+
+    def state(self) -> Dict[str, Any]:
+        return self.data.raw if self.data else {}
+
+    def load_state(self, data: Dict[str, Any]) -> None:
+        if data:
+            self.configure(data)
+
+
+@Language.factory(CONTEXT_PIPE)
+def make_context(nlp: Language, name: str) -> KneeContext:
+    """Factory for the ConText component."""
+    return KneeContext(nlp, name)
+

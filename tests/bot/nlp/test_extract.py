@@ -1,0 +1,660 @@
+"""Behaviour of the clinical feature extractor (bot.nlp).
+
+The tables follow the labelling conventions of the brief: present / absent
+(explicit denial) / uncertain (hedged) / historical / hypothetical
+(questions, "what if") / other (someone else's history).
+"""
+
+import pytest
+
+from bot.features import all_ids, ids_in
+from bot.nlp import MAX_CHARS, STATUSES, Mention, extract, findings
+
+EMERGENCY = set(ids_in("emergency"))
+
+
+def statuses(nlp, text):
+    """feature -> set of statuses found in `text`."""
+    found = {}
+    for mention in extract(nlp, text):
+        found.setdefault(mention.feature, set()).add(mention.status)
+    return found
+
+
+def present_absent(nlp, text):
+    return findings(extract(nlp, text))
+
+
+# --------------------------------------------------------------------------
+# Every feature: one present, one negated, one hedged/historical/hypothetical case
+# --------------------------------------------------------------------------
+
+FEATURE_CASES = [
+    # feature, present, negated, (not-present case, its status)
+    ("low_back_pain", "my lower back is killing me", "no back pain",
+     ("I had back pain years ago", "historical")),
+    ("buttock_pain", "there's a deep pain in my bum", "no pain in my buttock",
+     ("maybe a bit of pain in my buttock", "uncertain")),
+    ("radiating_leg_pain", "the pain travels down my leg into my calf", "it doesn't go down my leg",
+     ("I used to get pain shooting down my leg", "historical")),
+    ("shooting_pain", "it's a sharp shooting pain", "it's not a burning pain",
+     ("not sure if it's a stabbing pain", "uncertain")),
+    ("numbness", "my foot has gone numb", "no numbness",
+     ("maybe a bit numb?", "uncertain")),
+    ("tingling", "pins and needles in my toes", "no tingling",
+     ("not sure if it's tingling", "uncertain")),
+    ("leg_weakness", "my leg feels weak", "my foot isn't weak",
+     ("possibly some weakness in my foot", "uncertain")),
+    ("knee_giving_way", "my knee keeps giving way", "my knee has never given way",
+     ("my knee gave way years ago", "historical")),
+    ("worse_with_spine_load", "it gets worse when I cough or sneeze", "sitting doesn't make it worse",
+     ("what if it gets worse when I bend?", "hypothetical")),
+    ("eased_by_position", "it feels better when I lie down", "lying down doesn't help",
+     ("lying down might help", "uncertain")),
+    ("localized_knee_pain", "the pain is on the inner side of my knee", "no pain behind my knee",
+     ("not sure if the pain is behind my knee", "uncertain")),
+    ("worse_weight_bearing", "it hurts going up stairs", "walking doesn't hurt",
+     ("I used to struggle with stairs", "historical")),
+    ("worse_twisting", "twisting makes it worse", "it doesn't hurt when I twist",
+     ("it might hurt more when I pivot", "uncertain")),
+    ("clicking_catching", "my knee clicks and grinds", "my knee doesn't click",
+     ("does sciatica make your knee click?", "hypothetical")),
+    ("knee_locking", "my knee locks up", "it has never locked",
+     ("my knee used to lock", "historical")),
+    ("knee_swelling", "my knee is swollen", "no swelling",
+     ("might be swelling", "uncertain")),
+    ("knee_stiffness", "my knee is stiff in the morning", "no stiffness",
+     ("I used to have morning stiffness", "historical")),
+    ("knee_injury", "I twisted my knee playing football", "no injury",
+     ("I might have twisted my knee", "uncertain")),
+    ("dull_ache", "a dull ache in my knee", "it isn't achy",
+     ("it used to ache", "historical")),
+    ("bladder_bowel_change", "I can't hold my wee", "no bladder or bowel problems",
+     ("should I worry about bladder problems?", "hypothetical")),
+    ("saddle_numbness", "numbness in my groin", "no numbness in my groin",
+     ("what if my privates go numb", "hypothetical")),
+    ("both_legs", "both my legs are numb", "it's not in both legs",
+     ("I'm not sure if it's in both legs", "uncertain")),
+    ("progressive_weakness", "my leg is getting weaker", "the weakness isn't getting worse",
+     ("what if my leg gets weaker", "hypothetical")),
+    ("fever", "I've got a fever", "no fever",
+     ("I had a fever last month", "historical")),
+    ("cancer_history", "I had chemo for breast cancer", "I've never had cancer",
+     ("I'm worried it might be cancer", "hypothetical")),
+    ("weight_loss", "I've lost weight without trying", "I haven't lost any weight",
+     ("not sure if I've lost weight", "uncertain")),
+    ("major_trauma", "I fell off a ladder", "I haven't had any accident",
+     ("I might have had a fall", "uncertain")),
+    ("cannot_bear_weight", "I can't put weight on it", "I can still walk",
+     ("I can barely walk", "uncertain")),
+    ("hot_red_knee", "my knee is hot and red", "my knee isn't red or hot",
+     ("my knee might be a bit red", "uncertain")),
+]
+FEATURE_IDS = [case[0] for case in FEATURE_CASES]
+
+
+def test_feature_table_covers_every_contract_feature():
+    assert sorted(FEATURE_IDS) == sorted(all_ids())
+
+
+@pytest.mark.parametrize("feature,text", [(c[0], c[1]) for c in FEATURE_CASES], ids=FEATURE_IDS)
+def test_feature_present(nlp, feature, text):
+    present, absent = present_absent(nlp, text)
+    assert feature in present
+    assert feature not in absent
+
+
+@pytest.mark.parametrize("feature,text", [(c[0], c[2]) for c in FEATURE_CASES], ids=FEATURE_IDS)
+def test_feature_negated(nlp, feature, text):
+    present, absent = present_absent(nlp, text)
+    assert feature in absent
+    assert feature not in present
+
+
+@pytest.mark.parametrize("feature,text,status", [(c[0], *c[3]) for c in FEATURE_CASES], ids=FEATURE_IDS)
+def test_feature_hedged_historical_or_hypothetical(nlp, feature, text, status):
+    present, absent = present_absent(nlp, text)
+    assert feature not in present and feature not in absent
+    assert status in statuses(nlp, text)[feature]
+
+
+# --------------------------------------------------------------------------
+# Negation scope and terminations
+# --------------------------------------------------------------------------
+
+@pytest.mark.parametrize("text,want_present,want_absent", [
+    ("no tingling but my knee keeps buckling", ["knee_giving_way"], ["tingling"]),
+    ("not numb, just sore", [], ["numbness"]),
+    ("no numbness though my knee is swollen", ["knee_swelling"], ["numbness"]),
+    ("no fever, although my knee is hot", ["hot_red_knee"], ["fever"]),
+    ("no swelling, however it clicks", ["clicking_catching"], ["knee_swelling"]),
+    ("no numbness apart from some tingling", ["tingling"], ["numbness"]),
+    ("no symptoms except tingling", ["tingling"], []),
+    ("no numbness; my knee locks", ["knee_locking"], ["numbness"]),
+    ("No numbness. My knee locks.", ["knee_locking"], ["numbness"]),
+    ("I don't have numbness and my knee swells", ["knee_swelling"], ["numbness"]),
+    ("no pain when I bend but it hurts when I walk", ["worse_weight_bearing"], ["worse_with_spine_load"]),
+])
+def test_negation_ends_at_terminations(nlp, text, want_present, want_absent):
+    present, absent = present_absent(nlp, text)
+    assert set(want_present) <= set(present)
+    assert set(want_absent) <= set(absent)
+    assert not set(want_present) & set(absent)
+
+
+@pytest.mark.parametrize("text,want_absent", [
+    ("no fever or chills", ["fever"]),
+    ("no numbness, tingling or weakness", ["numbness", "tingling", "leg_weakness"]),
+    ("I don't have any numbness or tingling", ["numbness", "tingling"]),
+    ("my bladder and bowels are fine", ["bladder_bowel_change"]),
+    ("temperature is normal", ["fever"]),
+    ("it doesn't spread", ["radiating_leg_pain"]),
+])
+def test_coordinated_and_backward_denials(nlp, text, want_absent):
+    present, absent = present_absent(nlp, text)
+    assert set(want_absent) <= set(absent)
+    assert not present
+
+
+def test_present_wins_over_absent_in_one_message(nlp):
+    present, absent = present_absent(nlp, "no numbness in my foot, actually wait my foot is numb")
+    assert "numbness" in present and "numbness" not in absent
+
+
+@pytest.mark.parametrize("text,want_present,want_absent", [
+    ("no numbness i have pain in my knee when i walk it swells", ["knee_swelling"], ["numbness"]),
+    ("no fever my knee is hot and red", ["hot_red_knee"], ["fever"]),
+    ("i dont have tingling my leg gives way all the time", ["knee_giving_way"], ["tingling"]),
+    ("I don't think my knee is swollen", [], ["knee_swelling"]),
+])
+def test_run_on_chat_starts_a_new_clause(nlp, text, want_present, want_absent):
+    present, absent = present_absent(nlp, text)
+    assert set(want_present) <= set(present)
+    assert set(want_absent) <= set(absent)
+
+
+@pytest.mark.parametrize("text,feature,status", [
+    ("tingling? not really", "tingling", "absent"),
+    ("numbness? no", "numbness", "absent"),
+    ("numbness? maybe", "numbness", "uncertain"),
+    ("numbness? yes", "numbness", "present"),
+    ("swelling: none", "knee_swelling", "absent"),
+])
+def test_echoed_question_and_short_answer(nlp, text, feature, status):
+    assert statuses(nlp, text)[feature] == {status}
+
+
+# --------------------------------------------------------------------------
+# Who has it: third person (the patient) vs someone else (other)
+# --------------------------------------------------------------------------
+
+@pytest.mark.parametrize("text,feature", [
+    ("my mum's foot has gone numb", "numbness"),
+    ("my husband's knee is swollen and he can't straighten it", "knee_locking"),
+    ("my son twisted his knee at football", "knee_injury"),
+    ("I'm asking for my dad, he can't feel his foot", "numbness"),
+])
+def test_third_person_being_asked_about_is_the_patient(nlp, text, feature):
+    assert feature in present_absent(nlp, text)[0]
+
+
+@pytest.mark.parametrize("text,feature", [
+    ("my dad had cancer", "cancer_history"),
+    ("cancer runs in my family", "cancer_history"),
+    ("my sister had numbness in her legs", "numbness"),
+    ("my friend had a slipped disc and numbness", "numbness"),
+])
+def test_other_experiencer(nlp, text, feature):
+    found = statuses(nlp, text)
+    assert found[feature] == {"other"}
+    assert feature not in present_absent(nlp, text)[0]
+
+
+def test_other_experiencer_scope_ends_at_new_clause(nlp):
+    found = statuses(nlp, "my dad had cancer and my knee is hot and red")
+    assert found["cancer_history"] == {"other"}
+    assert "present" in found["hot_red_knee"]
+
+
+@pytest.mark.parametrize("text", ["my sister had a meniscus tear", "I think it's sciatica", "arthritis"])
+def test_diagnosis_word_alone_sets_nothing(nlp, text):
+    assert extract(nlp, text) == []
+
+
+# --------------------------------------------------------------------------
+# History and hedges
+# --------------------------------------------------------------------------
+
+@pytest.mark.parametrize("text,feature,status", [
+    ("had back pain years ago", "low_back_pain", "historical"),
+    ("Back in 2015 I had numbness", "numbness", "historical"),
+    ("the numbness went away", "numbness", "historical"),
+    ("not sure if it's tingling", "tingling", "uncertain"),
+    ("could be pins and needles", "tingling", "uncertain"),
+    ("I wonder if my knee is swollen", "knee_swelling", "uncertain"),
+])
+def test_hedged_and_historical_are_not_present(nlp, text, feature, status):
+    found = statuses(nlp, text)
+    assert found[feature] == {status}
+
+
+@pytest.mark.parametrize("text,feature", [
+    ("I had chemo for breast cancer", "cancer_history"),
+    ("I had cancer ten years ago", "cancer_history"),
+    ("history of prostate cancer", "cancer_history"),
+    ("cancer-free for 5 years", "cancer_history"),
+    ("I've had a fever since Tuesday", "fever"),
+    ("I think it's swollen", "knee_swelling"),
+    ("I used to get pins and needles but now my foot is numb", "numbness"),
+])
+def test_history_that_counts_as_present(nlp, text, feature):
+    assert feature in present_absent(nlp, text)[0]
+
+
+# --------------------------------------------------------------------------
+# Questions and hypotheticals
+# --------------------------------------------------------------------------
+
+@pytest.mark.parametrize("text,feature", [
+    ("should I worry about bladder problems?", "bladder_bowel_change"),
+    ("what if it goes numb", "numbness"),
+    ("if my leg goes numb should I go to A&E?", "numbness"),
+    ("does sciatica cause tingling?", "tingling"),
+    ("can sciatica make your knee give way?", "knee_giving_way"),
+    ("is it normal for knees to click?", "clicking_catching"),
+    ("could it be cancer?", "cancer_history"),
+])
+def test_questions_are_hypothetical(nlp, text, feature):
+    assert statuses(nlp, text)[feature] == {"hypothetical"}
+
+
+@pytest.mark.parametrize("text,feature", [
+    ("if I sit for long it hurts down my leg", "worse_with_spine_load"),
+    ("my foot goes numb if I sit for too long", "numbness"),
+    ("should I be worried that my foot is numb", "numbness"),
+    ("why does my knee click", "clicking_catching"),
+])
+def test_habits_and_presupposed_symptoms_are_present(nlp, text, feature):
+    assert feature in present_absent(nlp, text)[0]
+
+
+# --------------------------------------------------------------------------
+# Lay terms, typos and feature boundaries
+# --------------------------------------------------------------------------
+
+@pytest.mark.parametrize("text,feature", [
+    ("dead leg", "leg_weakness"),
+    ("my knee gives out", "knee_giving_way"),
+    ("my knee goes from under me", "knee_giving_way"),
+    ("pins & needles", "tingling"),
+    ("my foot keeps falling asleep", "tingling"),
+    ("pain in my bum", "buttock_pain"),
+    ("my back's killing me", "low_back_pain"),
+    ("I've got a bad back", "low_back_pain"),
+    ("water on the knee", "knee_swelling"),
+    ("my clothes are hanging off me", "weight_loss"),
+    ("sciatic-y pain down the back of my leg", "radiating_leg_pain"),
+    ("shoots down to my knee from my bum", "radiating_leg_pain"),
+    ("I can't hold my wee", "bladder_bowel_change"),
+    ("I haven't been able to go since yesterday", "bladder_bowel_change"),
+    ("numb down below", "saddle_numbness"),
+    ("I can't feel when I wipe", "saddle_numbness"),
+    ("my bum is numb", "saddle_numbness"),
+    ("my foot slaps when I walk", "leg_weakness"),
+    ("I can't move my leg", "progressive_weakness"),
+    ("I can't move my leg", "leg_weakness"),
+    ("both my feet are tingling", "both_legs"),
+    ("pain down each leg", "both_legs"),
+    ("the pain is only in my knee, it doesn't go anywhere else", "localized_knee_pain"),
+    ("kneecap pain when going downstairs", "worse_weight_bearing"),
+    ("I fell off a ladder and hurt my knee", "knee_injury"),
+    ("hit by a car", "major_trauma"),
+    ("my knee is warm to touch", "hot_red_knee"),
+    ("night sweats and chills", "fever"),
+    ("I feel hot and unwell", "fever"),
+    ("I lost 5kg in a month without trying", "weight_loss"),
+])
+def test_lay_terms(nlp, text, feature):
+    assert feature in present_absent(nlp, text)[0]
+
+
+@pytest.mark.parametrize("text,feature", [
+    ("my knee is swolen", "knee_swelling"),
+    ("the tinglin in my nee is bad", "tingling"),
+    ("pins-and-needles", "tingling"),
+    ("teh tinglling in my foot", "tingling"),
+    ("numbess in my toes", "numbness"),
+    ("my nee gives way", "knee_giving_way"),
+    ("it buckels", "knee_giving_way"),
+    ("klicking and poping", "clicking_catching"),
+    ("feaver and chils", "fever"),
+    ("stiffnes in the morning", "knee_stiffness"),
+    ("pins and neddles", "tingling"),
+    ("siatica down my leg", "radiating_leg_pain"),
+    ("I lost wieght", "weight_loss"),
+    ("I'm incontinant", "bladder_bowel_change"),
+    ("temprature of 38", "fever"),
+    ("NUMBNESS IN MY FOOT", "numbness"),
+    ("numbbbb foot", "numbness"),
+    ("I cant feel my foot", "numbness"),
+    ("I can\u2019t feel my foot", "numbness"),
+    ("I cannot feel my foot", "numbness"),
+])
+def test_typos_and_spelling_variants(nlp, text, feature):
+    assert feature in present_absent(nlp, text)[0]
+
+
+@pytest.mark.parametrize("text,feature", [
+    ("I'm happy, no pain when talking", "shooting_pain"),
+    ("he taught me to stretch", "clicking_catching"),
+    ("I was looking at my knee", "knee_locking"),
+    ("I never go running", "fever"),
+    ("I'm stuck at home", "knee_locking"),
+    ("I caught the bus", "clicking_catching"),
+    ("it's driving me mad", "worse_with_spine_load"),
+])
+def test_real_words_are_not_corrected_into_features(nlp, text, feature):
+    assert feature not in statuses(nlp, text)
+
+
+@pytest.mark.parametrize("text,not_feature", [
+    ("my knee hurts", "localized_knee_pain"),
+    ("both knees ache", "both_legs"),
+    ("my back hurts on both sides", "both_legs"),
+    ("my feet hurt from standing all day", "both_legs"),
+    ("numbness in my groin", "numbness"),
+    ("numb foot and pain in my bum", "saddle_numbness"),
+    ("my leg is numb and my bum hurts", "saddle_numbness"),
+    ("I fell on my knee", "major_trauma"),
+    ("I haven't been able to go to work", "bladder_bowel_change"),
+    ("I have to get up at night to pee", "bladder_bowel_change"),
+    ("it hurts when I sit on the toilet", "bladder_bowel_change"),
+    ("the weakness and the pain are worse when I sit", "progressive_weakness"),
+    ("I feel hot and sweaty after running", "fever"),
+    ("a hot water bottle on my knee helps", "hot_red_knee"),
+    ("I've been dieting and lost weight", "weight_loss"),
+    ("I can't walk far", "cannot_bear_weight"),
+    ("I can't stand the pain", "cannot_bear_weight"),
+    ("my ankle is swollen", "knee_swelling"),
+    ("my neck is stiff", "knee_stiffness"),
+    ("it's numb between my legs", "both_legs"),
+    ("my legs feel heavy after a long day", "both_legs"),
+    ("I have a weak bladder", "bladder_bowel_change"),
+    ("I had an accident and wet myself", "major_trauma"),
+])
+def test_feature_boundaries(nlp, text, not_feature):
+    assert not_feature not in present_absent(nlp, text)[0]
+
+
+def test_no_false_emergency_in_ordinary_knee_story(nlp):
+    text = ("Both knees ache after walking and my feet hurt from standing all day. "
+            "No bladder problems, I have to get up at night to pee though. "
+            "My back hurts on both sides when I sit on the toilet.")
+    assert not EMERGENCY & set(present_absent(nlp, text)[0])
+
+
+# --------------------------------------------------------------------------
+# Phrasing families (each: present / negated / hedged, historical or hypothetical)
+# --------------------------------------------------------------------------
+
+PHRASING_FAMILIES = [
+    # feature, present, negated, (not-present case, its status)
+    # a back described by its state: "has been bad", "'s been playing up", "is still agony"
+    ("low_back_pain", "her lower back has been bad for weeks", "my lower back hasn't been sore",
+     ("maybe my back has been a bit sore", "uncertain")),
+    ("low_back_pain", "my back's been playing up", "my back is fine",
+     ("my back was playing up years ago", "historical")),
+    # an injured back this episode
+    ("low_back_pain", "I tweaked my lower back lifting a box", "I haven't hurt my back",
+     ("I might have pulled my back", "uncertain")),
+    # a back coordinated with another part
+    ("low_back_pain", "my lower back and knee ache all the time", "nothing wrong with my back",
+     ("not sure if my back and knee ache for the same reason", "uncertain")),
+    # a side of the knee without the word knee
+    ("localized_knee_pain", "it aches on the inner side", "no pain on the inside",
+     ("maybe some pain on the outer side", "uncertain")),
+    ("localized_knee_pain", "pain 8/10 in the knee, front and sides", "there's no pain at the front",
+     ("it might be tender along the joint line", "uncertain")),
+    # a trigger linked by when/whenever/after, the symptom further off
+    ("worse_with_spine_load", "sharp pain from my bum down to my knee every time I sneeze",
+     "no pain down my leg when I sit",
+     ("what if it shoots down my leg whenever I cough", "hypothetical")),
+    ("worse_with_spine_load", "pins and needles in my foot after I've been sitting for a while",
+     "no tingling in my foot when I sit",
+     ("maybe some tingling in my foot after sitting", "uncertain")),
+    ("worse_weight_bearing", "pain on the inner side of my knee when I go down the stairs",
+     "no pain on the inner side of my knee when I go down the stairs",
+     ("I used to get pain at the front of my knee whenever I went running", "historical")),
+    ("worse_weight_bearing", "standing on concrete all day makes the front of my knees throb",
+     "walking doesn't make it any worse",
+     ("standing all day might make my knees throb", "uncertain")),
+    ("worse_twisting", "it hurts and gives way when I turn on it", "twisting makes no difference",
+     ("it might hurt when I turn on it", "uncertain")),
+    # relief: sitting down, "fine" when lying, "the only thing that helps"
+    ("eased_by_position", "sitting down helps", "sitting down doesn't help",
+     ("sitting down might help", "uncertain")),
+    ("eased_by_position", "it feels fine when I lie down", "it doesn't feel fine when I lie down",
+     ("it used to feel fine when I lay down", "historical")),
+    ("eased_by_position", "lying flat on the floor is the only thing that helps",
+     "lying flat on the floor is not the only thing that helps",
+     ("lying flat might be the only thing that helps", "uncertain")),
+    # a route with no verb, both legs, from the back of the hip to the knee
+    ("radiating_leg_pain", "bum to foot, worse when I sit", "the pain doesn't go down my leg",
+     ("maybe it goes from my bum to my foot", "uncertain")),
+    ("radiating_leg_pain", "lower back pain down both legs", "it doesn't travel down my legs",
+     ("not sure if the pain goes down both legs", "uncertain")),
+    ("radiating_leg_pain", "a deep ache in my hip at the back and it goes down into the knee",
+     "the pain doesn't go down past my knee",
+     ("I used to get an ache in my lower back that went down to my knee", "historical")),
+    ("buttock_pain", "then it started going into my right buttock", "it doesn't go into my buttock",
+     ("maybe it goes into my bum", "uncertain")),
+    ("buttock_pain", "my glute is on fire", "my glute isn't sore",
+     ("my glute might be a bit sore", "uncertain")),
+    ("shooting_pain", "it's like being stabbed behind my knee", "it's not stabbing",
+     ("not sure if it's like being stabbed", "uncertain")),
+    ("weight_loss", "I've lost about a stone without trying", "I haven't lost any weight at all",
+     ("I might have lost about half a stone", "uncertain")),
+    ("weight_loss", "the weight's just dropping off me", "the weight isn't dropping off me",
+     ("not sure if the weight is dropping off", "uncertain")),
+    ("major_trauma", "I had a bit of a tumble off the ladder", "I didn't have a tumble off the ladder",
+     ("I might have had a tumble off my bike", "uncertain")),
+    ("knee_injury", "I felt it twist under me at a dance", "I didn't feel it twist under me",
+     ("I might have felt it twist under me", "uncertain")),
+    ("knee_injury", "I knelt on something sharp gardening", "I haven't knelt on anything sharp",
+     ("I may have knelt on something sharp", "uncertain")),
+    ("knee_swelling", "I can feel fluid sloshing in my knee", "no fluid sloshing in my knee",
+     ("maybe there's fluid sloshing in my knee", "uncertain")),
+    ("knee_giving_way", "my nee keeps givin way", "it's never givin way",
+     ("it might be givin way", "uncertain")),
+    # a bare denial in a knee bot is about the knee or leg
+    ("hot_red_knee", "my knee is red and hot", "it swelled up on its own, not red tho",
+     ("my knee might be a bit red", "uncertain")),
+    ("leg_weakness", "my foot feels weak", "Doesn't click, doesn't feel weak.",
+     ("maybe my foot feels weak", "uncertain")),
+    ("both_legs", "pain shooting down both legs", "Both legs? No, just the right.",
+     ("I'm not sure if both my legs are numb", "uncertain")),
+    # a long-standing bladder habit is not the new change of a red flag
+    ("bladder_bowel_change", "I've wet myself twice since yesterday", "I haven't wet myself",
+     ("when I sneeze I wet myself a little, always have since having kids", "historical")),
+    ("progressive_weakness", "my foot is getting weaker every day",
+     "The foot weakness isn't getting any worse",
+     ("what if my foot gets weaker every day", "hypothetical")),
+]
+
+
+@pytest.mark.parametrize("feature,text", [(c[0], c[1]) for c in PHRASING_FAMILIES],
+                         ids=[c[0] for c in PHRASING_FAMILIES])
+def test_phrasing_family_present(nlp, feature, text):
+    present, absent = present_absent(nlp, text)
+    assert feature in present
+    assert feature not in absent
+
+
+@pytest.mark.parametrize("feature,text", [(c[0], c[2]) for c in PHRASING_FAMILIES],
+                         ids=[c[0] for c in PHRASING_FAMILIES])
+def test_phrasing_family_negated(nlp, feature, text):
+    present, absent = present_absent(nlp, text)
+    assert feature in absent
+    assert feature not in present
+
+
+@pytest.mark.parametrize("feature,text,status", [(c[0], *c[3]) for c in PHRASING_FAMILIES],
+                         ids=[c[0] for c in PHRASING_FAMILIES])
+def test_phrasing_family_hedged_historical_or_hypothetical(nlp, feature, text, status):
+    present, absent = present_absent(nlp, text)
+    assert feature not in present and feature not in absent
+    assert status in statuses(nlp, text)[feature]
+
+
+def test_relative_asked_about_with_numb_foot_and_bad_back(nlp):
+    present, _ = present_absent(nlp, "my mum's foot has gone numb and her lower back has been bad for weeks")
+    assert {"numbness", "low_back_pain"} <= set(present)
+
+
+@pytest.mark.parametrize("text,want_present,want_absent", [
+    # a correction after a comma ends the negation
+    ("Not an ache, more like a stabbing pain", ["shooting_pain"], ["dull_ache"]),
+    ("It's not sharp, more of a constant dull throb", ["dull_ache"], ["shooting_pain"]),
+    ("no pain down the leg, just knee", ["localized_knee_pain"], ["radiating_leg_pain"]),
+    # "- no" followed by a word negates forward; alone it answers backward
+    ("Before you ask - no bowel or bladder issues", [], ["bladder_bowel_change"]),
+    ("swelling - no", [], ["knee_swelling"]),
+    # a spaced dash starts a new thought
+    ("I'm scared it's something serious - my knee is red and hot", ["hot_red_knee"], []),
+    # the place is denied after the pain word
+    ("The pain isn't in my bum or back at all", [], ["buttock_pain", "low_back_pain"]),
+    ("pain's not in the knee joint itself, it burns in my thigh", ["shooting_pain"], ["localized_knee_pain"]),
+    # comparisons
+    ("more of a nagging ache than a sharp pain", ["dull_ache"], ["shooting_pain"]),
+    # a denied veto term vetoes nothing
+    ("I've lost weight without dieting", ["weight_loss"], []),
+])
+def test_context_corrections_and_denied_places(nlp, text, want_present, want_absent):
+    present, absent = present_absent(nlp, text)
+    assert set(want_present) <= set(present)
+    assert set(want_absent) <= set(absent)
+
+
+@pytest.mark.parametrize("text,feature,status", [
+    ("my friend's sciatica made her leg go numb", "numbness", "other"),
+    ("my mate says knee pain from the back is usually burning", "shooting_pain", "other"),
+    ("My mum had a knee replacement for arthritis and her knee swelled like a balloon", "knee_swelling", "other"),
+    ("what does saddle numbness feel like?", "saddle_numbness", "hypothetical"),
+    ("I had a bad fever back in January", "fever", "historical"),
+    ("couldn't put weight on it at all for the first day or two", "cannot_bear_weight", "historical"),
+    ("at first I couldn't walk on it at all", "cannot_bear_weight", "historical"),
+    ("maybe the back of my knee is a bit tender", "localized_knee_pain", "uncertain"),
+])
+def test_other_hypothetical_historical_and_hedged_wording(nlp, text, feature, status):
+    assert statuses(nlp, text)[feature] == {status}
+
+
+@pytest.mark.parametrize("text,feature", [
+    ("I think I've got the same thing my dad had with his back, pain down my leg", "radiating_leg_pain"),
+    ("my husband says his foot feels numb", "numbness"),
+    ("my mum says her foot has gone numb and her back is killing her", "low_back_pain"),
+    ("she couldn't feel the toilet paper when she wiped", "saddle_numbness"),
+    ("the burning in my thigh is worse when I cough and better if I lie on my side", "worse_with_spine_load"),
+    ("the burning in my thigh is worse when I cough and better if I lie on my side", "eased_by_position"),
+    ("Sitting makes everything worse so I've been standing at my desk", "worse_with_spine_load"),
+    ("football makes it worse", "worse_weight_bearing"),
+    ("my leg is weaker than it was last week", "progressive_weakness"),
+    ("weak legs, both of them, getting worse every day", "progressive_weakness"),
+    ("it stays in my knee", "localized_knee_pain"),
+])
+def test_more_lay_wording(nlp, text, feature):
+    assert feature in present_absent(nlp, text)[0]
+
+
+@pytest.mark.parametrize("text,not_feature", [
+    ("Sitting makes everything worse so I've been standing at my desk", "worse_weight_bearing"),
+    ("why does my knee hurt more when I sit than when I'm walking", "worse_weight_bearing"),
+    ("both legs feel heavy and weak when I walk, and my lower back is awful", "worse_weight_bearing"),
+    ("My daughter plays soccer, and her knee swells, hurts and gives out when she pivots", "worse_weight_bearing"),
+    ("My knee keeps locking since I hurt it playing squash", "worse_weight_bearing"),
+    ("Running doesn't hurt it at all", "knee_injury"),
+    ("I knelt on something sharp", "shooting_pain"),
+    ("It's like being stabbed with a hot needle behind my knee", "hot_red_knee"),
+    ("The stretches the physio gave me for my back help the knee pain", "low_back_pain"),
+    ("the outside of my knee and down my shin goes numb when I cross my legs", "radiating_leg_pain"),
+    ("pain on the inside of my calf", "localized_knee_pain"),
+    ("I went outside and my knee hurt", "localized_knee_pain"),
+    ("it shoots down into my shin when I bend over to help patients", "eased_by_position"),
+    ("I was lying in bed when the pain started and now paracetamol helps a bit", "eased_by_position"),
+    ("my knee is fine when I sit down", "eased_by_position"),
+    ("I'm scared - I can't feel my bum when I sit on the toilet", "worse_with_spine_load"),
+    ("the weakness and the pain are worse when I sit", "progressive_weakness"),
+])
+def test_more_feature_boundaries(nlp, text, not_feature):
+    assert not_feature not in present_absent(nlp, text)[0]
+
+
+@pytest.mark.parametrize("text", [
+    "no pain in my bum or lower back, only the knee",
+    "Mostly my knee is stiff and achy on the inner side",
+    "it's just my knee that's swollen and sore on the outer side",
+])
+def test_pain_only_in_the_knee_does_not_deny_radiation(nlp, text):
+    assert "radiating_leg_pain" not in present_absent(nlp, text)[1]
+
+
+# --------------------------------------------------------------------------
+# API and robustness
+# --------------------------------------------------------------------------
+
+def test_mentions_carry_offsets_into_the_original_text(nlp):
+    text = "My knee\u2019s SWOLLEN and I can\u2019t feel my foot"
+    mentions = extract(nlp, text)
+    assert mentions and all(isinstance(m, Mention) for m in mentions)
+    for mention in mentions:
+        assert mention.text == text[mention.start:mention.end]
+        assert mention.status in STATUSES
+    assert {"knee_swelling", "numbness"} <= {m.feature for m in mentions}
+
+
+def test_findings_are_ordered_and_deduplicated():
+    mentions = [
+        Mention("numbness", "present", 0, 4, "numb"),
+        Mention("tingling", "absent", 5, 9, "ting"),
+        Mention("numbness", "present", 10, 14, "numb"),
+        Mention("fever", "absent", 15, 20, "fever"),
+        Mention("fever", "present", 21, 26, "fever"),
+        Mention("cancer_history", "other", 27, 33, "cancer"),
+    ]
+    assert findings(mentions) == (["numbness", "fever"], ["tingling"])
+
+
+@pytest.mark.parametrize("text", [
+    "",
+    "   \n\t ",
+    "\x00\x00\x00",
+    "knee\x00swollen\x00numb",
+    "\U0001F600\U0001F9B5 my knee is swollen \U0001F62D",
+    "\u0631\u0643\u0628\u062a\u064a \u0645\u0646\u062a\u0641\u062e\u0629",  # Arabic
+    "\u6211\u7684\u819d\u76d6\u80bf\u4e86",  # Chinese
+    "\u202emy knee is swollen\u202c",  # right-to-left override
+    "lone surrogate \ud800 numb",
+    "a" * 20000,
+    "?!?!... ;;; --- ///",
+    "numb\n\n\n- tingling\n- swelling\r\n",
+])
+def test_any_string_is_accepted(nlp, text):
+    mentions = extract(nlp, text)
+    assert isinstance(mentions, list)
+    for mention in mentions:
+        assert mention.text == text[mention.start:mention.end]
+
+
+def test_huge_input_is_capped(nlp):
+    text = "my knee is swollen and I can't feel my foot. " * 2300  # ~100 KB
+    mentions = extract(nlp, text)
+    assert {"knee_swelling", "numbness"} <= set(findings(mentions)[0])
+    assert max(m.end for m in mentions) <= MAX_CHARS
+    tail_only = " " * MAX_CHARS + "my knee is swollen"
+    assert extract(nlp, tail_only) == []
+
+
+def test_emoji_and_non_english_text_around_english_symptoms(nlp):
+    text = "\u6211\u7684\u819d\u76d6 \U0001F62D my knee keeps locking \u0631\u0643\u0628\u062a\u064a"
+    present, _ = present_absent(nlp, text)
+    assert present == ["knee_locking"]

@@ -1,0 +1,28 @@
+"""bot.nlp.tokenizer: chat shorthand and glued words."""
+import pytest
+import spacy
+
+from bot.nlp.tokenizer import customise_tokenizer
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    nlp = spacy.blank("en")
+    customise_tokenizer(nlp)
+    return nlp
+
+
+@pytest.mark.parametrize("text,norms", [
+    ("numb&tingly", ["numb", "and", "tingly"]),
+    ("knee+back", ["knee", "and", "back"]),
+    ("worse w/ sitting", ["worse", "with", "sitting"]),
+    ("Cuz it hurts", ["because", "it", "hurts"]),
+    ("ive got pain", ["i", "have", "got", "pain"]),
+    ("im numb", ["i", "am", "numb"]),
+])
+def test_shorthand_and_infixes(nlp, text, norms):
+    assert [token.norm_ for token in nlp(text)] == norms
+
+
+def test_ordinary_words_untouched(nlp):
+    assert [token.text for token in nlp("my knee is swollen")] == ["my", "knee", "is", "swollen"]
