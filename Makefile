@@ -49,8 +49,10 @@ test: validate train  ## set up, train if needed, validate, run every test; non-
 	$(PY) -m pytest tests -q
 	@bash scripts/test_conversations.sh
 
-eval-nlu: nlp  ## per-feature P/R/F1, micro-F1, red-flag recall on tests/nlu_eval
-	$(PY) -m bot.eval_nlu tests/nlu_eval/dev.yml --json results/nlu_eval.json
+eval-nlu: nlp  ## extraction P/R/F1, red flags, false alarms: real messages (tune, held-out) and the dev set
+	$(PY) -m bot.eval_nlu tests/nlu_eval/real/gold.jsonl --split tune --errors 0 --json results/nlu_eval_real_tune.json
+	$(PY) -m bot.eval_nlu tests/nlu_eval/real/gold.jsonl --split heldout --errors 0 --json results/nlu_eval_real_heldout.json
+	$(PY) -m bot.eval_nlu tests/nlu_eval/dev.yml --errors 0 --json results/nlu_eval.json
 
 crossval: setup  ## Rasa NLU cross-validation; report kept in results/crossval
 	$(RASA) test nlu --nlu data/nlu.yml --cross-validation --folds 3 --out results/crossval

@@ -1,6 +1,11 @@
-"""Evaluate the clinical extraction on a labelled set (tests/nlu_eval/dev.yml).
+"""Evaluate the clinical extraction on a labelled set.
 
     python -m bot.eval_nlu tests/nlu_eval/dev.yml [--pipeline .build/knee_nlp] [--json out.json]
+    python -m bot.eval_nlu tests/nlu_eval/real/gold.jsonl --split heldout   # real messages
+
+The dev set (YAML) was written by the project; gold.jsonl holds real patient messages
+labelled by two annotators, split into a part to tune on and a held-out part never
+tuned on (tests/nlu_eval/real/README.md).
 
 Prints per-feature precision/recall/F1 for "present" and "absent" labels,
 micro-F1, emergency red-flag recall on the first message, and emergency false
@@ -14,7 +19,7 @@ import json
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Dict, List
+from typing import Dict, List, Optional
 
 import yaml
 
@@ -33,6 +38,11 @@ class Report:
     false_emergencies: int = 0
     triage_correct: int = 0
     examples: int = 0
+    emergency_messages: int = 0
+    emergency_messages_flagged: int = 0
+    routine: int = 0
+    routine_false_emergencies: int = 0
+    off_topic: Counter = field(default_factory=Counter)  # tp / fp of features on off-topic messages
     errors: List[dict] = field(default_factory=list)
 
     def add(self, label: str, kind: str) -> None:
@@ -63,6 +73,10 @@ class Report:
             "urgent_red_flag_recall": round(self.urgent_flags_caught / self.urgent_flags, 4) if self.urgent_flags else 1.0,
             "emergency_false_alarm_rate": round(self.false_emergencies / self.non_emergency, 4) if self.non_emergency else 0.0,
             "triage_accuracy": round(self.triage_correct / self.examples, 4) if self.examples else 0.0,
+            "emergency_messages_flagged": f"{self.emergency_messages_flagged}/{self.emergency_messages}",
+            "routine_false_emergency_rate": round(self.routine_false_emergencies / self.routine, 4) if self.routine else 0.0,
+            "off_topic_precision": round(self.prf(self.off_topic)[0], 4),
+            "off_topic_features_found": self.off_topic["tp"] + self.off_topic["fp"],
         }
 
 
@@ -92,6 +106,15 @@ def evaluate(nlp, examples: List[dict]) -> Report:
             report.non_emergency += 1
             report.false_emergencies += predicted_triage == features.EMERGENCY
         report.triage_correct += predicted_triage == gold_triage
+        if gold_triage == features.EMERGENCY:
+            report.emergency_messages += 1
+            report.emergency_messages_flagged += predicted_triage == features.EMERGENCY
+        elif gold_triage == features.ROUTINE:
+            report.routine += 1
+            report.routine_false_emergencies += predicted_triage == features.EMERGENCY
+        if example.get("off_topic"):
+            report.off_topic["tp"] += len(gold & got)
+            report.off_topic["fp"] += len(got - gold)
         report.examples += 1
     return report
 
@@ -114,8 +137,15 @@ def print_report(report: Report, show_errors: int) -> None:
             print(f"- {error['text'][:110]!r}\n    missed {error['missed']} spurious {error['spurious']}")
 
 
-def load_examples(path: Path) -> List[dict]:
-    return yaml.safe_load(path.read_text(encoding="utf-8"))["examples"]
+def load_examples(path: Path, split: Optional[str] = None) -> List[dict]:
+    """The labelled examples of a YAML set ({examples: [...]}) or a JSON-lines gold file,
+    only those of `split` when given."""
+    text = path.read_text(encoding="utf-8")
+    if path.suffix == ".jsonl":
+        examples = [json.loads(line) for line in text.splitlines() if line.strip()]
+    else:
+        examples = yaml.safe_load(text)["examples"]
+    return [e for e in examples if split is None or e.get("split") == split]
 
 
 def main() -> None:
@@ -124,9 +154,11 @@ def main() -> None:
     parser.add_argument("--pipeline", type=Path, default=Path(".build/knee_nlp"))
     parser.add_argument("--json", type=Path, help="also write the summary as JSON here")
     parser.add_argument("--errors", type=int, default=15, help="how many wrong messages to list")
+    parser.add_argument("--split", help="only the examples of this split (gold.jsonl: tune or heldout)")
     args = parser.parse_args()
     nlp = load_nlp(args.pipeline) if (args.pipeline / "config.cfg").is_file() else build_nlp()
-    report = evaluate(nlp, load_examples(args.dataset))
+    report = evaluate(nlp, load_examples(args.dataset, args.split))
+    print(f"{args.dataset}{f' ({args.split})' if args.split else ''}: {report.examples} messages")
     print_report(report, args.errors)
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)
