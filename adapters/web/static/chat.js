@@ -4,6 +4,11 @@
  * - The conversation id (Rasa sender id) and the transcript are kept in this
  *   browser's localStorage, so a reload shows the same conversation and carries
  *   on with it (the socket.io channel has session_persistence on).
+ * - The same page is the panel of the widget other websites embed (embed.js):
+ *   then it runs in an iframe at /chat/frame?origin=<website>, talks to the
+ *   website's embed.js by postMessage (that origin only), and waits for its
+ *   "init" (a sign-in token, and the stored conversation when this frame may not
+ *   keep one itself: blocked third-party storage) before it connects.
  * - Bot text is always inserted as text (textContent), never as HTML; http(s)
  *   URLs become links.
  * - Yes / No / Not sure arrive as quick replies and are shown as buttons.
@@ -27,9 +32,28 @@
   var typing = document.getElementById('typing');
   var statusLine = document.getElementById('status');
   var restartButton = document.getElementById('restart');
+  var closeButton = document.getElementById('close');
+
+  // ------------------------------------------------------------ page or widget panel
+  var params = new URLSearchParams(window.location.search);
+  var parentOrigin = params.get('origin');
+  var embedded = window.parent !== window && /\/frame\/?$/.test(window.location.pathname) && !!parentOrigin;
+  var transports = params.get('transport') === 'websocket' ? ['websocket'] : null;
+  var token = null;  // a JWT from the website (SOCKETIO_JWT_KEY), widget only
+
+  function toParent(message) {
+    if (!embedded) return;
+    message.kneeChat = 1;
+    window.parent.postMessage(message, parentOrigin);  // never '*': it may carry the transcript
+  }
 
   // ------------------------------------------------------------ storage
-  var storage = (function () {
+  // This frame's own localStorage when it may use it (inside another website
+  // browsers partition it by that website, which keeps it across the website's
+  // pages and reloads). When it is blocked, the widget keeps the conversation in
+  // the website's sessionStorage through embed.js (this tab only), and the page
+  // at /chat has no reload memory.
+  var local = (function () {
     try {
       var probe = '__probe__';
       window.localStorage.setItem(probe, probe);
@@ -39,13 +63,29 @@
       return null;  // private mode or blocked: the chat still works, without reload memory
     }
   })();
+  var websiteCopy = null;  // widget without storage of its own: the copy embed.js keeps
+
+  var storage = {
+    kind: local ? 'frame' : (embedded ? 'website' : 'none'),
+    get: function () { return local ? local.getItem(STORE_KEY) : websiteCopy; },
+    set: function (text) {
+      if (local) { local.setItem(STORE_KEY, text); return; }
+      websiteCopy = text;
+      toParent({ type: 'store', value: text });
+    },
+    remove: function () {
+      if (local) { local.removeItem(STORE_KEY); return; }
+      websiteCopy = null;
+      toParent({ type: 'store', value: null });
+    }
+  };
+  document.documentElement.setAttribute('data-storage', storage.kind);
 
   function fresh() { return { sessionId: null, messages: [] }; }
 
   function load() {
-    if (!storage) return fresh();
     try {
-      var saved = JSON.parse(storage.getItem(STORE_KEY) || 'null');
+      var saved = JSON.parse(storage.get() || 'null');
       if (saved && Array.isArray(saved.messages)) {
         return {
           sessionId: typeof saved.sessionId === 'string' ? saved.sessionId : null,
@@ -59,16 +99,16 @@
   }
 
   function save() {
-    if (!storage) return;
+    if (storage.kind === 'none') return;
     if (state.messages.length > MAX_STORED) state.messages = state.messages.slice(-MAX_STORED);
     try {
-      storage.setItem(STORE_KEY, JSON.stringify(state, function (key, value) {
+      storage.set(JSON.stringify(state, function (key, value) {
         return key.charAt(0) === '_' ? undefined : value;  // _el: this page's element id
       }));
     } catch (e) { /* full: keep going */ }
   }
 
-  var state = load();
+  var state = fresh();  // loaded by start()
 
   // ------------------------------------------------------------ what a bot message is
   // The actions mark red-flag advice only by wording (bot/data/messages.yml
@@ -157,7 +197,7 @@
 
   function copyText(text) {
     function done() { setStatus('Summary copied. You can paste it into a message or a note for your doctor.'); }
-    if (navigator.clipboard && window.isSecureContext) {
+    if (navigator.clipboard && window.isSecureContext) {  // in the widget: the iframe allows clipboard-write
       navigator.clipboard.writeText(text).then(done, function () { setStatus('Copying did not work: select the summary and copy it.', true); });
     } else {
       var area = document.createElement('textarea');
@@ -344,12 +384,7 @@
   }
 
   // ------------------------------------------------------------ socket.io
-  if (typeof window.io !== 'function') {
-    setStatus('The chat could not start: its socket.io script is missing on the server (run scripts/install_web.sh).', true);
-    return;
-  }
-
-  var socket = window.io({ path: '/socket.io' });
+  var socket = null;  // made by connect()
   var confirmed = false;
   var queue = [];
 
@@ -369,7 +404,7 @@
     waitingSince = true;
     mark('chat:send');
     setTyping(true);
-    if (confirmed && socket.connected) {
+    if (confirmed && socket && socket.connected) {
       emitMessage(payload);
     } else {
       queue.push(payload);
@@ -377,12 +412,30 @@
     }
   }
 
-  socket.on('connect', function () {
+  function connect() {
+    if (typeof window.io !== 'function') {
+      setStatus('The chat could not start: its socket.io script is missing on the server (run scripts/install_web.sh).', true);
+      return;
+    }
+    var options = { path: '/socket.io' };
+    // transport=websocket: no long-polling start, so replicas need no sticky sessions.
+    if (transports) options.transports = transports;
+    // Asked at every (re)connection, so a token set later by the website is used.
+    if (embedded) options.auth = function (give) { give(token ? { token: token } : {}); };
+    socket = window.io(options);
+    socket.on('connect', onConnect);
+    socket.on('session_confirm', onSessionConfirm);
+    socket.on('bot_uttered', onBotUttered);
+    socket.on('disconnect', onDisconnect);
+    socket.on('connect_error', onConnectError);
+  }
+
+  function onConnect() {
     if (statusIsTransient) setStatus('');
     socket.emit('session_request', { session_id: state.sessionId });
-  });
+  }
 
-  socket.on('session_confirm', function (data) {
+  function onSessionConfirm(data) {
     var id = typeof data === 'string' ? data : (data && data.session_id);
     if (!id) return;
     state.sessionId = id;
@@ -396,9 +449,9 @@
     queue = [];
     pending.forEach(emitMessage);
     if (pending.length && statusIsTransient) setStatus('');
-  });
+  }
 
-  socket.on('bot_uttered', function (message) {
+  function onBotUttered(message) {
     if (!message || typeof message !== 'object') return;
     // Custom payloads (json_message={"data": {...}} in an action) come after their text.
     if (typeof message.text !== 'string' && message.type === 'red_flag_alert') {
@@ -435,17 +488,24 @@
       try { performance.measure('chat:round-trip', 'chat:send', 'chat:reply'); } catch (e) { /* ignore */ }
     }
     scheduleReplies();
-  });
+  }
 
-  socket.on('disconnect', function (reason) {
+  function onDisconnect(reason) {
     confirmed = false;
     if (reason === 'io client disconnect') return;  // our own, when starting a new conversation
     setStatus('Connection lost. Reconnecting…', true);
-  });
+  }
 
-  socket.on('connect_error', function () {
+  function onConnectError(error) {
+    // The server refuses a connection without a valid JWT (SOCKETIO_JWT_KEY) and
+    // does not retry it: the website can give a new token (KneeChat.setToken).
+    if (error && error.message === 'unauthorized') {
+      setStatus('The chat cannot start: this website has not signed you in to it.', true);
+      toParent({ type: 'unauthorized' });
+      return;
+    }
     setStatus('Cannot reach the assistant right now. Trying again…', true);
-  });
+  }
 
   // ------------------------------------------------------------ the form and buttons
   form.addEventListener('submit', function (event) {
@@ -462,7 +522,7 @@
 
   restartButton.addEventListener('click', function () {
     state = fresh();
-    if (storage) storage.removeItem(STORE_KEY);
+    storage.remove();
     queue = [];
     confirmed = false;
     while (log.firstChild) log.removeChild(log.firstChild);
@@ -470,17 +530,83 @@
     setTyping(false);
     setStatus('Started a new conversation. This browser no longer keeps the old one.');
     // A new connection: the old one stays in the old conversation's room.
-    socket.disconnect();
-    socket.connect();
+    if (socket) {
+      socket.disconnect();
+      socket.connect();
+    }
     input.focus();
   });
 
-  // ------------------------------------------------------------ history after a reload
-  if (state.messages.length) {
-    log.setAttribute('aria-live', 'off');  // don't read the whole history out again
-    state.messages.forEach(function (entry) { show(entry, false); });
-    renderReplies();
-    log.scrollTop = log.scrollHeight;
-    setTimeout(function () { log.setAttribute('aria-live', 'polite'); }, 0);
+  // ------------------------------------------------------------ start: history, then connect
+  function start() {
+    state = load();
+    if (state.messages.length) {
+      log.setAttribute('aria-live', 'off');  // don't read the whole history out again
+      state.messages.forEach(function (entry) { show(entry, false); });
+      renderReplies();
+      log.scrollTop = log.scrollHeight;
+      setTimeout(function () { log.setAttribute('aria-live', 'polite'); }, 0);
+    }
+    connect();
   }
+
+  if (!embedded) {
+    document.documentElement.classList.remove('embedded');
+    start();
+    return;
+  }
+
+  // ------------------------------------------------------------ the widget's panel
+  // The accent colour, darkened until white text on it has a contrast of 4.5:1.
+  function readableAccent(hex) {
+    if (!/^#([0-9a-f]{3}|[0-9a-f]{6})$/i.test(hex || '')) return null;
+    if (hex.length === 4) hex = '#' + hex[1] + hex[1] + hex[2] + hex[2] + hex[3] + hex[3];
+    var rgb = [1, 3, 5].map(function (i) { return parseInt(hex.substr(i, 2), 16); });
+    function luminance(c) {
+      var l = c.map(function (v) { v /= 255; return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4); });
+      return 0.2126 * l[0] + 0.7152 * l[1] + 0.0722 * l[2];
+    }
+    for (var i = 0; i < 40 && 1.05 / (luminance(rgb) + 0.05) < 4.5; i++) {
+      rgb = rgb.map(function (v) { return Math.floor(v * 0.9); });
+    }
+    return 'rgb(' + rgb.join(', ') + ')';
+  }
+
+  var accent = readableAccent(params.get('accent'));
+  if (accent) {
+    document.documentElement.style.setProperty('--accent', accent);
+    document.documentElement.style.setProperty('--user', accent);
+  }
+  var title = (params.get('title') || '').trim().slice(0, 60);
+  if (title) {
+    document.getElementById('title').textContent = title;
+    document.title = title + ' – chat';
+  }
+  document.documentElement.classList.add('embedded');
+  closeButton.hidden = false;
+  closeButton.addEventListener('click', function () { toParent({ type: 'close' }); });
+  document.addEventListener('keydown', function (event) {
+    if (event.key === 'Escape' && !event.defaultPrevented) toParent({ type: 'close' });
+  });
+
+  var started = false;
+  window.addEventListener('message', function (event) {
+    if (event.source !== window.parent || event.origin !== parentOrigin) return;
+    var data = event.data;
+    if (!data || typeof data !== 'object' || data.kneeChat !== 1) return;
+    if (data.type === 'init' && !started) {
+      started = true;
+      token = typeof data.token === 'string' && data.token ? data.token : null;
+      websiteCopy = typeof data.stored === 'string' ? data.stored : null;
+      start();
+    } else if (data.type === 'open') {
+      if (data.focus) input.focus({ preventScroll: true });
+      log.scrollTop = log.scrollHeight;
+    } else if (data.type === 'token') {
+      token = typeof data.token === 'string' && data.token ? data.token : null;
+      // Refused for want of a token: the client does not retry by itself.
+      if (token && socket && !socket.connected && !socket.active) socket.connect();
+    }
+  });
+  toParent({ type: 'ready' });
 })();
