@@ -52,7 +52,7 @@ RED_FLAG = "I've lost control of my bladder and my groin is numb"
 # ---------------------------------------------------------------- browser helpers
 # (also used by bench/bench_web.py)
 
-def start_browser(profile_dir: Path, width: int = 1024, height: int = 800):
+def start_browser(profile_dir: Path, width: int = 1024, height: int = 800, extra_flags: tuple = ()):
     """Headless Debian chromium with a fresh profile, logging network and console."""
     if webdriver is None:
         pytest.fail("selenium is not installed: pip install -r requirements-dev.txt -c constraints.txt")
@@ -60,7 +60,7 @@ def start_browser(profile_dir: Path, width: int = 1024, height: int = 800):
         pytest.fail("chromium/chromedriver missing: run scripts/install_browser.sh")
     options = Options()
     options.binary_location = CHROMIUM
-    for flag in CHROMIUM_FLAGS:
+    for flag in [*CHROMIUM_FLAGS, *extra_flags]:
         options.add_argument(flag)
     options.add_argument(f"--user-data-dir={profile_dir}")
     options.add_argument(f"--window-size={width},{height}")
