@@ -358,7 +358,6 @@ def test_real_words_are_not_corrected_into_features(nlp, text, feature):
 
 
 @pytest.mark.parametrize("text,not_feature", [
-    ("my knee hurts", "localized_knee_pain"),
     ("both knees ache", "both_legs"),
     ("my back hurts on both sides", "both_legs"),
     ("my feet hurt from standing all day", "both_legs"),
@@ -587,6 +586,22 @@ def test_more_lay_wording(nlp, text, feature):
 ])
 def test_more_feature_boundaries(nlp, text, not_feature):
     assert not_feature not in present_absent(nlp, text)[0]
+
+
+@pytest.mark.parametrize("text,status", [
+    ("my knee hurts", "present"),
+    ("knee aches when it's cold", "present"),
+    ("there's a throbbing in my knee", "present"),
+    ("no pain in the knee itself", "absent"),
+    ("could knee pain be a sign of cancer?", None),
+    ("hello, is this the knee pain bot?", None),
+    ("my knee hurts and the pain shoots down into my foot", None),  # spreads: radiating
+])
+def test_plain_knee_pain_is_localized_knee_pain(nlp, text, status):
+    """The contract: plain knee pain is localized, unless the message has it spreading."""
+    present, absent = present_absent(nlp, text)
+    got = "present" if "localized_knee_pain" in present else "absent" if "localized_knee_pain" in absent else None
+    assert got == status
 
 
 @pytest.mark.parametrize("text", [
