@@ -63,14 +63,23 @@ def topic(name: str) -> Dict[str, Any]:
 
 
 def question(feature_id: str) -> Dict[str, str]:
-    """The yes/no question for a feature: `text`, `why`, `source` (id) and `source_title`."""
-    entry = load("questions.yml")["questions"][feature_id]
+    """The yes/no question for a feature, or the emergency screen's (`screen_id()`):
+    `text`, `rephrase` (the same question in other words), `why`, `source` (id) and
+    `source_title`."""
+    data = load("questions.yml")
+    entry = data["screen"] if feature_id == data["screen"]["id"] else data["questions"][feature_id]
     return {
         "text": entry["text"].strip(),
+        "rephrase": entry["rephrase"].strip(),
         "why": entry["why"].strip(),
         "source": entry["source"],
         "source_title": source_title(entry["source"]),
     }
+
+
+def screen_id() -> str:
+    """The id of the one question that asks for the four emergency signs at once."""
+    return load("questions.yml")["screen"]["id"]
 
 
 def interview_order() -> List[str]:
