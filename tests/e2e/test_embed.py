@@ -74,6 +74,9 @@ document.getElementById('site-button').addEventListener('click', function () {
   clicks += 1;
   document.getElementById('site-output').textContent = 'Clicked ' + clicks + ' times';
 });
+// A page that opens the chat from its own button (data-launcher="false").
+var own = document.getElementById('open-chat');
+if (own) own.addEventListener('click', function () { window.KneeChat.open(); });
 """
 
 SITE_AFTER_JS = """
@@ -90,7 +93,7 @@ PARAGRAPHS = [
 
 
 def host_page(bot_url: str, title: str, attrs: Optional[Dict[str, str]] = None, paragraphs: int = 3,
-              snippet: Optional[str] = None) -> str:
+              snippet: Optional[str] = None, extra: str = "") -> str:
     """A page of the clinic's site with the one-line snippet (plus its optional attributes)."""
     data = "".join(f' data-{name}="{value}"' for name, value in (attrs or {}).items())
     if snippet is None:
@@ -113,6 +116,7 @@ def host_page(bot_url: str, title: str, attrs: Optional[Dict[str, str]] = None, 
   </header>
   <main>
     <h1>{title}</h1>
+    {extra}
 {text}
     <p><button id="site-button" type="button">Show our phone number</button> <span id="site-output"></span></p>
   </main>
@@ -599,6 +603,22 @@ def test_phone_width_panel_fills_the_screen_and_the_launcher_covers_nothing(embe
     wait_until(browser, lambda: not panel_open(browser), seconds=5, what="the panel to close")
     assert launcher(browser).is_displayed()
     wait_until(browser, lambda: host_focus(browser) == "launcher", seconds=5, what="focus on the launcher")
+
+    # data-launcher="false": nothing floats over the page at all; the site's own
+    # button opens the chat, and focus returns to it.
+    site.write("own.html", host_page(bot, "All our treatments", {"launcher": "false"}, paragraphs=24,
+                                     extra='<p><button id="open-chat" type="button">Chat with our assistant</button></p>'))
+    open_page(browser, f"{site.allowed}/own.html")
+    assert not launcher(browser).is_displayed()
+    assert browser.execute_script("return document.querySelector('knee-chat').getBoundingClientRect().height") == 0
+    browser.find_element(By.ID, "open-chat").click()
+    wait_until(browser, lambda: panel_open(browser), seconds=5, what="the panel")
+    to_panel(browser)
+    wait_greeting(browser)
+    browser.find_element(By.ID, "close").click()
+    to_host(browser)
+    wait_until(browser, lambda: not panel_open(browser), seconds=5, what="the panel to close")
+    wait_until(browser, lambda: host_focus(browser) == "open-chat", seconds=5, what="focus on the site's button")
 
 
 def test_a_site_that_may_not_embed_gets_no_conversation(embed_bot, browser):

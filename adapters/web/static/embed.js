@@ -16,6 +16,8 @@
  *   data-token="<JWT>"                 when the bot requires SOCKETIO_JWT_KEY
  *   data-reserve-space="false"         do not add the launcher's height at the end
  *                                      of the page
+ *   data-launcher="false"              no floating launcher: the site opens the chat
+ *                                      from its own button (KneeChat.open())
  *
  * The only global is window.KneeChat: open(), close(), toggle(), isOpen(),
  * setToken(jwt). When the bot refuses the token, window gets the event
@@ -76,7 +78,8 @@
     side: data.side === 'left' ? 'left' : 'right',
     open: flag(data.open),
     transport: data.transport === 'websocket' ? 'websocket' : '',
-    reserve: data.reserveSpace !== 'false'
+    launcher: data.launcher !== 'false',
+    reserve: data.reserveSpace !== 'false' && data.launcher !== 'false'
   };
   var token = data.token || null;
 
@@ -134,6 +137,11 @@
     '.panel iframe { position: relative; display: block; width: 100%; height: 100%; border: 0; }',
     '.loading { position: absolute; top: 0; left: 0; margin: 0; padding: 16px; color: #4a5563; }',
     '@media ' + NARROW + ' {',
+    // A phone: a round button, as small as a good touch target.
+    '  .launcher { width: 56px; height: 56px; padding: 0; justify-content: center; border-radius: 50%; }',
+    '  .launcher .label { position: absolute; width: 1px; height: 1px; overflow: hidden; clip-path: inset(50%);',
+    '    white-space: nowrap; }',
+    '  .launcher svg { width: 26px; height: 26px; }',
     '  .panel { top: 0; right: 0; bottom: 0; left: 0; width: 100%; max-width: none; height: 100%;',
     '    max-height: none; border: 0; border-radius: 0; }',
     '  .open .launcher { display: none; }',
@@ -154,7 +162,7 @@
     return node;
   }
 
-  var host, widget, launcher, icon, label, hidden, panel, frame = null;
+  var host, widget, launcher, icon, label, hidden, panel, frame = null, opener = null;
   var built = false, isOpen = false, frameReady = false, wanted = false, initSent = false;
 
   function build() {
@@ -193,6 +201,7 @@
     // connects only when opened), so that it opens at once.
     launcher.addEventListener('pointerenter', makeFrame);
     launcher.addEventListener('focus', makeFrame);
+    launcher.hidden = !config.launcher;
 
     panel = el('div', { 'class': 'panel', id: 'panel', role: 'dialog', 'aria-label': config.title + ' chat' });
     panel.hidden = true;
@@ -252,6 +261,8 @@
     if (!built) { config.open = true; return; }
     makeFrame();
     if (!isOpen) {
+      // Focus goes back there on close: the launcher, or the site's own button.
+      opener = document.activeElement === host ? launcher : document.activeElement;
       mark('kneechat:open');
       isOpen = true;
       wanted = true;
@@ -270,7 +281,10 @@
     panel.hidden = true;
     showLauncherState();
     remember('open', null);
-    if (restoreFocus) launcher.focus({ preventScroll: true });
+    if (!restoreFocus) return;
+    var back = opener && opener !== document.body && opener.isConnected && opener !== launcher ? opener : null;
+    if (back) back.focus({ preventScroll: true });
+    else if (config.launcher) launcher.focus({ preventScroll: true });
   }
 
   window.addEventListener('message', function (event) {
