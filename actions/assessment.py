@@ -34,7 +34,11 @@ class ActionGiveAssessment(Action):
         result = _assess(tracker)
         parts = explain(result)
         assessment = render("assessment", pattern=parts["pattern"], evidence=parts["evidence"])
-        guidance = render("guidance", guidance=parts["guidance"], checks=parts["checks"])
+        if _alerted_this_turn(tracker):
+            # the red-flag alert just gave this advice: say only what will be checked
+            guidance = render("guidance_after_alert", checks=parts["checks"])
+        else:
+            guidance = render("guidance", guidance=parts["guidance"], checks=parts["checks"])
         # With a red flag the advice comes first; otherwise the explanation leads to it.
         first, second = (guidance, assessment) if result.triage != ROUTINE else (assessment, guidance)
         dispatcher.utter_message(**first)
@@ -44,6 +48,18 @@ class ActionGiveAssessment(Action):
             SlotSet(slots.TRIAGE, result.triage),
             SlotSet(slots.ASSESSMENT, result.assessment),
         ]
+
+
+def _alerted_this_turn(tracker: Tracker) -> bool:
+    """Whether a red-flag alert was sent since the person's last message."""
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            return False
+        if event.get("event") == "bot":
+            custom = ((event.get("data") or {}).get("custom") or {})
+            if (custom.get("data") or {}).get("type") == "red_flag_alert":
+                return True
+    return False
 
 
 class ActionClinicianSummary(Action):

@@ -15,7 +15,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions import slots
 from bot.knowledge import question
 from bot.messages import render
-from bot.tracking import interview_features
+from bot.tracking import NOT_ASKED, interview_features
 
 
 class ActionAskFeature(Action, ABC):
@@ -38,7 +38,12 @@ class ActionAskFeature(Action, ABC):
         asked = slots.list_slot(tracker, slots.QUESTIONS_ASKED)
         if not asked:
             dispatcher.utter_message(**render("start_interview"))
-        dispatcher.utter_message(**render("question", question=question(self.feature_id)["text"]))
+        entry = question(self.feature_id)
+        if tracker.get_slot(slots.UNCLEAR_ANSWER) == self.feature_id:
+            # the answer could not be read: the same question once more, in other words
+            dispatcher.utter_message(**render("question", question=entry["rephrase"]))
+            return [SlotSet(slots.QUESTIONS_ASKED, asked + [self.feature_id])]
+        dispatcher.utter_message(**render("question", question=entry["text"]))
         if self.feature_id in asked:
             return []
         return [SlotSet(slots.QUESTIONS_ASKED, asked + [self.feature_id])]
@@ -49,6 +54,35 @@ ASK_ACTIONS = {
     feature_id: type(f"ActionAsk_{feature_id}", (ActionAskFeature,), {"feature_id": feature_id})
     for feature_id in interview_features()
 }
+
+
+class ActionInterviewAside(Action):
+    """A message the interview's rules could not place (out of scope, or too unclear for
+    NLU) while a question is pending: when it answered the question, nothing more is
+    said and the interview goes on; when its answer was unclear, the form asks again in
+    other words; otherwise it gets the out-of-scope reply."""
+
+    def name(self) -> Text:
+        return "action_interview_aside"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[Dict[Text, Any]]:
+        intent = ((tracker.latest_message or {}).get("intent") or {}).get("name")
+        if intent == "out_of_scope" and not tracker.get_slot(slots.UNCLEAR_ANSWER) and not _answered_this_turn(tracker):
+            dispatcher.utter_message(response="utter_out_of_scope")
+        return []
+
+
+def _answered_this_turn(tracker: Tracker) -> bool:
+    """Whether this turn's user message filled an answer slot of the interview."""
+    answer_slots = set(interview_features())
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            return False
+        if event.get("event") == "slot" and event.get("name") in answer_slots and event.get("value") not in (None, NOT_ASKED):
+            return True
+    return False
 
 
 class ActionExplainWhy(Action):

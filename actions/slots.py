@@ -13,6 +13,9 @@ TRIAGE = "triage"
 ASSESSMENT = "assessment"
 RED_FLAGS_ANNOUNCED = "red_flags_announced"
 QUESTIONS_ASKED = "questions_asked"
+# The interview question whose answer this turn could not be read (else None): the
+# question is then asked once more in other words (actions/interview.py).
+UNCLEAR_ANSWER = "unclear_answer"
 REQUESTED_SLOT = "requested_slot"
 INTERVIEW_FORM = "interview_form"
 # When True, the tracker store deletes the conversation instead of saving it

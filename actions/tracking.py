@@ -23,7 +23,8 @@ from bot.explain import explain
 from bot import features
 from bot.messages import phrase, render
 from bot.interview import form_slots, next_question
-from bot.tracking import SKIPPED, UNSURE, fold_turn, interview_features
+from bot.knowledge import screen_id
+from bot.tracking import SKIPPED, UNSURE, YES, fold_turn, interview_features
 
 
 class ActionTrackFeatures(Action):
@@ -35,15 +36,18 @@ class ActionTrackFeatures(Action):
     ) -> List[Dict[Text, Any]]:
         message = tracker.latest_message or {}
         announced = slots.list_slot(tracker, slots.RED_FLAGS_ANNOUNCED)
+        asked = slots.list_slot(tracker, slots.QUESTIONS_ASKED)
+        requested = slots.pending_question(tracker)
         result = fold_turn(
             present=slots.list_slot(tracker, slots.FEATURES_PRESENT),
             absent=slots.list_slot(tracker, slots.FEATURES_ABSENT),
             answers=slots.answers(tracker),
             mentions=features.mentions(message.get("entities")),
             intent=(message.get("intent") or {}).get("name"),
-            requested=slots.pending_question(tracker),
+            requested=requested,
             announced=announced,
             text=message.get("text") or "",
+            reasked=asked.count(requested) >= 2 if requested else False,
         )
         # The interview's next question (or none): the form asks the first empty
         # answer slot, so the slots before it are marked as not asked.
@@ -51,7 +55,8 @@ class ActionTrackFeatures(Action):
             present=result.present,
             absent=result.absent,
             unanswered=[f for f, v in result.answers.items() if v in (UNSURE, SKIPPED)],
-            asked=slots.list_slot(tracker, slots.QUESTIONS_ASKED),
+            asked=asked,
+            screen_answered=result.answers.get(screen_id()) in (YES, UNSURE, SKIPPED),
         )
         # Only the slots that change: every event is stored, replayed on each
         # read of the conversation and sent with every action call.
@@ -62,7 +67,13 @@ class ActionTrackFeatures(Action):
             **result.answers,
             **form_slots(interview_features(), result.answers, following),
         }
+        unclear = requested if result.unclear and following == requested else None
+        changed[slots.UNCLEAR_ANSWER] = unclear
         events = [SlotSet(name, value) for name, value in changed.items() if tracker.get_slot(name) != value]
+        if unclear and not any(event["name"] == unclear for event in events):
+            # The form asks the question again (in other words, actions/interview.py):
+            # an event for its slot keeps Rasa's form from rejecting the turn.
+            events.append(SlotSet(unclear, None))
         if result.flipped:
             items = [
                 phrase("corrected_item", "present" if f in result.present else "absent", label=features.label(f))

@@ -5,6 +5,11 @@
 2. Speed, behaviour-preserving: Event.resolve_by_type is a dictionary lookup.
 3. Safety: when the action server is down or fails, the person still gets safe
    professional guidance (bot/offline.py) instead of silence.
+4. Safety, `rasa shell` only: a question's buttons are listed as numbered text and the
+   person types the answer. Rasa's shell turned them into an arrow-key menu whose
+   highlighted default ("Yes") answered the question when someone typed their own
+   words and pressed Enter; the typed words were lost. A typed number picks that
+   button; anything else is sent as typed. Display hints are not printed.
 
 Applied by `adapters.server` (`python -m adapters.server run ...`), through which
 every Rasa server of this project starts: scripts/run.sh, shell.sh,
@@ -171,8 +176,51 @@ async def run_or_guide(self: Any, output_channel: Any, nlg: Any, tracker: Any, d
         return _offline_events(tracker)
 
 
+def _print_bot_output(message: Dict[str, Any], is_latest_message: bool = False, color: Any = None) -> None:
+    """Print a bot message in the shell: text, then its buttons as numbered text."""
+    from rasa.shared.utils.cli import print_color
+    from rasa.shared.utils.io import bcolors
+
+    from adapters.channels import numbered
+    from adapters.channels.display_hints import without_hints
+
+    color = color or bcolors.OKBLUE
+    message = dict(message)
+    buttons = message.pop("buttons", None) or []
+    custom = without_hints(message.pop("custom", None))
+    if custom:
+        message["custom"] = custom
+    _shell_print_output(message, False, color)
+    if buttons:
+        print_color(numbered.render("", buttons), color=color)
+    return None
+
+
+async def _get_user_input(previous_response: Optional[Dict[str, Any]]) -> Optional[str]:
+    """The shell's prompt: always typed text; a number picks the numbered button."""
+    import questionary
+    from prompt_toolkit.styles import Style
+
+    buttons = []
+    if previous_response is not None:
+        _print_bot_output(previous_response, is_latest_message=True)
+        buttons = previous_response.get("buttons") or []
+    question = questionary.text("", qmark="Your input ->", style=Style([("qmark", "#b373d6"), ("", "#b373d6")]))
+    response = await question.ask_async()
+    if response is None:
+        return None
+    from adapters.channels import numbered
+
+    response = response.strip()
+    return numbered.payload_for_reply(response, buttons) or response
+
+
+_shell_print_output = None  # Rasa's console._print_bot_output, kept by apply()
+
+
 def apply() -> None:
-    global _remote_run
+    global _remote_run, _shell_print_output
+    from rasa.core.channels import console
     from rasa.core.actions.action import RemoteAction
     from rasa.shared.core.events import Event
 
@@ -181,3 +229,7 @@ def apply() -> None:
     if RemoteAction.run is not run_or_guide:
         _remote_run = RemoteAction.run
         RemoteAction.run = run_or_guide
+    if console._print_bot_output is not _print_bot_output:
+        _shell_print_output = console._print_bot_output
+        console._print_bot_output = _print_bot_output
+        console._get_user_input = _get_user_input

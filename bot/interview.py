@@ -1,6 +1,7 @@
 """Which question the interview asks next: a pure function, no Rasa import.
 
-The emergency screen comes first (bot/data/questions.yml `screening`), then
+The emergency screen comes first (bot/data/questions.yml `screen`: one question for the
+four emergency signs, then a single question for any sign still unknown), then
 pattern questions in the data's `order`, skipping whatever is already known and
 any pattern that is already settled, within the `stopping` budget. A red flag
 stops the interview at once: the person needs advice, not more questions.
@@ -12,7 +13,7 @@ from typing import Dict, Iterable, Mapping, Optional, Sequence
 from bot import features
 from bot.assessment import counts_toward
 from bot.features import KNEE, NERVE, ROUTINE
-from bot.knowledge import interview_order, load, screening
+from bot.knowledge import interview_order, load, screen_id, screening
 from bot.tracking import NOT_ASKED
 
 
@@ -39,22 +40,28 @@ def next_question(
     absent: Iterable[str],
     unanswered: Iterable[str] = (),
     asked: Iterable[str] = (),
+    screen_answered: bool = False,
 ) -> Optional[str]:
-    """The feature id to ask about next, or None when the interview is done.
+    """The question to ask next (a feature id, or the screen's id), or None when the
+    interview is done.
 
     present/absent: what the conversation knows; unanswered: ids the person
-    answered "not sure" or skipped; asked: ids the interview already asked.
+    answered "not sure" or skipped; asked: ids the interview already asked;
+    screen_answered: the combined emergency screen got an answer other than a clear
+    no (a clear no makes its four signs absent), so its signs are asked one by one.
     """
     present, absent = set(present), set(absent)
     known = present | absent | set(unanswered)
     if features.triage(present) != ROUTINE:
         return None
-    for feature_id in screening():
-        if feature_id not in known:
-            return feature_id
+    open_signs = [f for f in screening() if f not in known]
+    if len(open_signs) >= 2 and not screen_answered and screen_id() not in unanswered:
+        return screen_id()
+    if open_signs:
+        return open_signs[0]
 
     stopping = load("questions.yml")["stopping"]
-    pattern_asked = [f for f in asked if f not in screening()]
+    pattern_asked = sorted({f for f in asked if f not in screening() and f != screen_id()})
     if len(pattern_asked) >= stopping["max_pattern_questions"]:
         return None
     open_patterns = {p for p in (NERVE, KNEE) if not _settled(p, present, absent)}

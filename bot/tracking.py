@@ -8,43 +8,22 @@ is recorded). The latest statement wins, so corrections just work.
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Dict, Iterable, List, Optional, Sequence, Tuple
 
 from bot import features
-from bot.knowledge import interview_order, load, screening
+from bot.answers import ANSWER_INTENTS, NO, SKIPPED, UNSURE, YES, leading_answer, read_answer  # noqa: F401
+from bot.knowledge import interview_order, screen_id, screening
 
-YES, NO, UNSURE, SKIPPED = "yes", "no", "unsure", "skipped"
 # An answer slot the interview decided not to ask (bot.interview.form_slots).
 NOT_ASKED = "not_asked"
 
-# intent of a short answer -> what it says about the pending question
-ANSWER_INTENTS = {"affirm": YES, "deny": NO, "unsure": UNSURE, "skip_question": SKIPPED}
-
-
-@lru_cache(maxsize=None)
-def _leading_patterns() -> List[Tuple[re.Pattern, str]]:
-    """(regex, answer) pairs, longest phrase first so "not sure" beats "no"."""
-    words = load("answers.yml")["leading"]
-    pairs = [(phrase, {"affirm": YES, "deny": NO, "unsure": UNSURE}[kind]) for kind, phrases in words.items() for phrase in phrases]
-    pairs.sort(key=lambda pair: -len(pair[0]))
-    return [(re.compile(r"^\W*" + re.escape(phrase) + r"\b", re.IGNORECASE), answer) for phrase, answer in pairs]
-
-
-def leading_answer(text: str) -> Optional[str]:
-    """YES / NO / UNSURE when the message opens with an answer word, else None."""
-    head = (text or "")[:40].replace("\u2019", "'")
-    for pattern, answer in _leading_patterns():
-        if pattern.match(head):
-            return answer
-    return None
-
 
 def interview_features() -> List[str]:
-    """Feature ids that have an interview question (and an answer slot)."""
-    return screening() + interview_order()
+    """The interview's questions (each has an answer slot), in the form's order: the
+    combined emergency screen, the four emergency signs one by one, then the pattern
+    questions. All are feature ids except the screen's id."""
+    return [screen_id()] + screening() + interview_order()
 
 
 @dataclass(frozen=True)
@@ -55,6 +34,7 @@ class TurnResult:
     triage: Optional[str]  # None until anything clinical is known
     new_red_flags: List[str]  # red flags present now and not announced before
     flipped: List[str]  # features that moved between present and absent (corrections)
+    unclear: bool = False  # the pending question got no answer it could read
 
 
 def fold_turn(
@@ -66,20 +46,31 @@ def fold_turn(
     requested: Optional[str],
     announced: Sequence[str] = (),
     text: str = "",
+    reasked: bool = False,
 ) -> TurnResult:
     """Update the conversation's features with one user message.
 
     mentions: (feature id, status) pairs from NLU; only present/absent count.
     requested: the feature the interview is asking about, if any.
-    text: the message, for an answer word that opens free text ("no, but ...").
+    text: the message, read in the context of the requested question (bot.answers).
+    reasked: the requested question was already asked again in other words; a second
+    unclear answer is then taken as "not sure" rather than asked a third time.
     """
     known_ids = set(features.all_ids())
     mentions = [(f, s) for f, s in mentions if f in known_ids]
     new_present = [f for f, status in mentions if status == "present"]
     new_absent = [f for f, status in mentions if status == "absent"]
-    answer = ANSWER_INTENTS.get(intent or "") or (leading_answer(text) if requested else None)
-    mentioned = {f for f, _ in mentions}
-    if requested and answer and requested not in mentioned:
+    reading = read_answer(requested, text, mentions, intent)
+    answer = reading.answer
+    unclear = bool(requested) and answer is None
+    if unclear and reasked:
+        answer, unclear = UNSURE, False
+    if requested == screen_id():
+        # one question for the four emergency signs: a clear no rules out every one
+        # the message does not itself report
+        if answer == NO:
+            new_absent += [f for f in screening() if f not in new_present]
+    elif requested and reading.source != "mention":
         if answer == YES:
             new_present.append(requested)
         elif answer == NO:
@@ -92,7 +83,9 @@ def fold_turn(
             updated[feature_id] = YES
         elif feature_id in absent_now:
             updated[feature_id] = NO
-    if requested and answer in (UNSURE, SKIPPED) and requested not in updated:
+    if requested == screen_id() and answer:
+        updated[requested] = answer
+    elif requested and answer in (UNSURE, SKIPPED) and requested not in updated:
         updated[requested] = answer
 
     known = present_now or absent_now
@@ -103,4 +96,5 @@ def fold_turn(
         triage=features.triage(present_now) if known else None,
         new_red_flags=[f for f in features.red_flags() if f in present_now and f not in announced],
         flipped=[f for f in present_now if f in absent] + [f for f in absent_now if f in present],
+        unclear=unclear,
     )

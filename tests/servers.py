@@ -12,7 +12,7 @@ ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
 # Rasa as this project starts it: its command line with adapters.patches applied.
 RASA_SERVER = [str(BIN / "python"), "-m", "adapters.server"]
-MODEL = ROOT / "models" / "knee.tar.gz"
+MODEL = Path(os.environ.get("KNEE_MODEL") or ROOT / "models" / "knee.tar.gz")  # KNEE_MODEL: try another model
 
 
 def require_model() -> None:

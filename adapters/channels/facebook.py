@@ -28,6 +28,8 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from adapters.channels.display_hints import WithoutHints
+
 logger = logging.getLogger(__name__)
 
 GRAPH_TIMEOUT_SECONDS = 10
@@ -87,6 +89,10 @@ def signature_is_valid(app_secret: Text, body: bytes, headers: Any) -> bool:
     return False
 
 
+class _MessengerBot(WithoutHints, MessengerBot):
+    """Rasa's Messenger output without the web page's display hints."""
+
+
 class FacebookInput(RasaFacebookInput):
     api_base: Optional[Text] = None
 
@@ -131,4 +137,4 @@ class FacebookInput(RasaFacebookInput):
         return fb_webhook
 
     def get_output_channel(self) -> OutputChannel:
-        return MessengerBot(GraphClient(self.fb_access_token, self.api_base))
+        return _MessengerBot(GraphClient(self.fb_access_token, self.api_base))

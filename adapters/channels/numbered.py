@@ -4,7 +4,7 @@
     1. Yes
     2. No
     3. Not sure
-    Reply with the number of your answer.
+    Reply with the number of your answer, or answer in your own words.
 
 A reply that is only a number picks that button: `payload_for_reply("2", buttons)`
 gives "/deny". The wording is in platforms.yml (`numbered_buttons`). No Rasa import.

@@ -26,15 +26,15 @@ import traceback
 from asyncio import CancelledError
 from typing import Any, Awaitable, Callable, Dict, Optional, Text, Union
 
+import rasa.utils.endpoints
+from rasa.core.channels.channel import InputChannel, UserMessage
+from rasa.core.channels.rest import RestInput as RasaRestInput
 from sanic import Blueprint, Sanic, response
 from sanic.request import Request
 from sanic.response import HTTPResponse, ResponseStream
 
-import rasa.utils.endpoints
-from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, UserMessage
-from rasa.core.channels.rest import RestInput as RasaRestInput
-
 from adapters.channels import log_privacy
+from adapters.channels.display_hints import OneMessageCollector
 from adapters.channels.validation import (
     DEFAULT_REQUEST_MAX_SIZE,
     InvalidRequest,
@@ -123,7 +123,7 @@ class RestInput(RasaRestInput):
                     content_type="text/event-stream",
                 )
 
-            collector = CollectingOutputChannel()
+            collector = OneMessageCollector()
             try:
                 await on_new_message(
                     UserMessage(text, collector, sender_id, input_channel=input_channel, metadata=metadata)

@@ -18,8 +18,10 @@ from rasa.core.channels.slack import SlackBot as RasaSlackBot
 from rasa.core.channels.slack import SlackInput as RasaSlackInput
 from slack_sdk.web.async_client import AsyncWebClient
 
+from adapters.channels.display_hints import WithoutHints
 
-class SlackBot(RasaSlackBot):
+
+class SlackBot(WithoutHints, RasaSlackBot):
     def __init__(
         self,
         token: Text,

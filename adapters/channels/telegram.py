@@ -33,6 +33,8 @@ from rasa.core.channels.telegram import TelegramOutput as RasaTelegramOutput
 from sanic import Blueprint, response
 from sanic.request import Request
 
+from adapters.channels.display_hints import WithoutHints
+
 logger = logging.getLogger(__name__)
 
 SET_WEBHOOK_TIMEOUT_SECONDS = 15
@@ -41,7 +43,7 @@ GREETING = "/greet"
 _START_COMMAND = re.compile(r"^/start(@\w+)?(\s.*)?$", re.DOTALL)
 
 
-class TelegramOutput(RasaTelegramOutput):
+class TelegramOutput(WithoutHints, RasaTelegramOutput):
     """Rasa's Telegram output with a configurable API server and a cached getMe."""
 
     def __init__(

@@ -31,6 +31,7 @@ from twilio.http.async_http_client import AsyncTwilioHttpClient
 from twilio.request_validator import RequestValidator
 
 from adapters.channels import numbered
+from adapters.channels.display_hints import WithoutHints
 
 logger = logging.getLogger(__name__)
 # Twilio's HTTP client logs every request and response at INFO; keep warnings only.
@@ -41,7 +42,7 @@ SEND_TIMEOUT_SECONDS = 15
 _EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response></Response>'
 
 
-class TwilioOutput(RasaTwilioOutput):
+class TwilioOutput(WithoutHints, RasaTwilioOutput):
     """Sends through Twilio's asynchronous client; buttons become numbered text."""
 
     def __init__(

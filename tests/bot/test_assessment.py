@@ -212,3 +212,19 @@ def test_rules_refer_to_known_features_and_patterns():
 
 def test_yaml_is_read_once():
     assert load("assessment.yml") is load("assessment.yml")
+
+
+# ---------------------------------------------------------------- issue 12: follow the evidence
+def test_plain_knee_pain_worse_walking_with_nerve_signs_denied_fits_the_knee():
+    result = assess(["localized_knee_pain", "worse_weight_bearing"], ["low_back_pain", "numbness", "tingling"])
+    assert result.assessment == "knee_joint"
+
+
+def test_old_sciatica_and_a_knee_that_swells_after_running_fits_the_knee():
+    # "I had sciatica years ago" is history, not a present feature
+    assert assess(["knee_swelling", "worse_weight_bearing", "localized_knee_pain"]).assessment == "knee_joint"
+
+
+def test_knee_pain_with_pain_past_the_knee_and_nerve_signs_fits_a_nerve():
+    present = ["tingling", "dull_ache", "localized_knee_pain", "radiating_leg_pain", "low_back_pain"]
+    assert assess(present).assessment == "nerve_related"

@@ -1,16 +1,32 @@
 """bot.interview.next_question: the order and the stopping of the interview."""
 from bot.interview import next_question
-from bot.knowledge import interview_order, screening
+from bot.knowledge import interview_order, screen_id, screening
 
 SCREEN = screening()
 
 
-def test_starts_with_the_emergency_screen():
-    assert next_question([], []) == SCREEN[0]
+def test_starts_with_the_combined_emergency_screen():
+    assert next_question([], []) == screen_id()
+    assert next_question([], [SCREEN[0]]) == screen_id()  # three signs still open
+
+
+def test_a_yes_or_not_sure_to_the_screen_asks_each_open_sign():
+    assert next_question([], [], screen_answered=True) == SCREEN[0]
+    assert next_question([], [SCREEN[0]], unanswered=[screen_id()]) == SCREEN[1]
+    assert next_question([], SCREEN[:3], screen_answered=True) == SCREEN[3]
+
+
+def test_one_open_sign_is_asked_on_its_own():
+    assert next_question([], SCREEN[:3]) == SCREEN[3]
+
+
+def test_no_assessment_question_before_every_sign_is_known():
+    for known in range(len(SCREEN)):
+        for answered in (False, True):
+            assert next_question([], SCREEN[:known], screen_answered=answered) in [screen_id()] + SCREEN
 
 
 def test_skips_what_is_already_known():
-    assert next_question([], [SCREEN[0]]) == SCREEN[1]
     assert next_question(["radiating_leg_pain"], SCREEN, asked=SCREEN) != "radiating_leg_pain"
 
 
@@ -56,8 +72,8 @@ def test_every_question_sequence_ends():
         if q is None:
             break
         asked.append(q)
-        absent.append(q)
-    assert q is None and len(asked) <= len(SCREEN) + 5
+        absent.extend(SCREEN if q == screen_id() else [q])
+    assert q is None and len(asked) <= 1 + 5
 
 
 # ---------------------------------------------------------------- form_slots
