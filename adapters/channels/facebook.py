@@ -53,6 +53,10 @@ class GraphClient(MessengerClient):
         return super().send_action(sender_action, recipient_id, timeout or GRAPH_TIMEOUT_SECONDS)
 
 
+class _MessengerBot(WithoutHints, MessengerBot):
+    """Rasa's Messenger output without the web page's display hints."""
+
+
 class Messenger(RasaMessenger):
     def __init__(
         self,
@@ -62,6 +66,19 @@ class Messenger(RasaMessenger):
     ) -> None:
         super().__init__(page_access_token, on_new_message)
         self.client = GraphClient(page_access_token, api_base)
+
+    async def _handle_user_message(self, text: Text, sender_id: Text, metadata: Optional[Dict[Text, Any]]) -> None:
+        """As Rasa's, with the output channel that drops the web page's display hints."""
+        out_channel = _MessengerBot(self.client)
+        await out_channel.send_action(sender_id, sender_action="mark_seen")
+        user_msg = UserMessage(text, out_channel, sender_id, input_channel=self.name(), metadata=metadata)
+        await out_channel.send_action(sender_id, sender_action="typing_on")
+        try:
+            await self.on_new_message(user_msg)
+        except Exception:
+            logger.exception("facebook: could not handle a message")
+        finally:
+            await out_channel.send_action(sender_id, sender_action="typing_off")
 
     async def handle(self, payload: Dict, metadata: Optional[Dict[Text, Any]]) -> None:
         """Every messaging event of the batch (Rasa's stops after the first one)."""
@@ -87,10 +104,6 @@ def signature_is_valid(app_secret: Text, body: bytes, headers: Any) -> bool:
         expected = hmac.new(app_secret.encode("utf-8"), body, digest).hexdigest()
         return hmac.compare_digest(expected, signature.strip().lower())
     return False
-
-
-class _MessengerBot(WithoutHints, MessengerBot):
-    """Rasa's Messenger output without the web page's display hints."""
 
 
 class FacebookInput(RasaFacebookInput):

@@ -1,21 +1,22 @@
 """`rasa shell`, driven the way a person uses it, in a real terminal (pexpect).
 
-The shell shows a question's buttons as an interactive menu (questionary):
+The shell lists a question's buttons as numbered text (adapters.patches) and always
+gives the text prompt back:
 
-    ? Have you had any new trouble passing or holding in urine or stools? (Use arrow keys)
-     » 1: Yes (/affirm)
-       2: No (/deny)
-       3: Not sure (/unsure)
-       Type out your own message...
+    First, a safety check. Do you have any of these: ...?
+    1. Yes
+    2. No
+    3. Not sure
+    Reply with the number of your answer, or answer in your own words.
+    Your input ->
 
-A person answers with the arrow keys and Enter; "Type out your own message..."
-(the last entry, one arrow-up from the first) gives the text prompt back, where
-"/stop" ends the shell.
+Typed words reach the bot as typed ("only my left leg"); a number picks its button.
+Rasa's own shell showed an arrow-key menu whose highlighted default ("Yes") answered
+the question when someone typed words and pressed Enter.
 """
 from __future__ import annotations
 
 import re
-import time
 
 import pytest
 
@@ -25,9 +26,7 @@ from tests.servers import test_env as server_env  # (not collected as a test)
 pexpect = pytest.importorskip("pexpect")
 
 PROMPT = "Your input ->"
-MENU = r"\(Use arrow keys\)"
-MENU_END = "Type out your own message..."
-DOWN, UP, ENTER = "\x1b[B", "\x1b[A", "\r"
+HINT = "Reply with the number of your answer, or answer in your own words."
 _ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
 
 
@@ -35,18 +34,20 @@ def plain(text: str) -> str:
     return _ANSI.sub("", text).replace("\r", "")
 
 
-def press(child, *keys: str) -> None:
-    for key in keys:
-        child.send(key)
-        time.sleep(0.3)  # let prompt_toolkit redraw between keys
+def read_turn(child, marker: str = HINT) -> str:
+    """What the bot printed up to `marker` (by default a question's hint), without
+    terminal codes; then waits for the prompt. (The prompt's own redraw after Enter
+    also shows the prompt, so the marker comes first.)"""
+    child.expect_exact(marker, timeout=120)
+    printed = plain(child.before) + marker
+    child.expect_exact(PROMPT)
+    return printed
 
 
-def read_question(child) -> str:
-    """Wait for a button menu; its question."""
-    child.expect(MENU)
-    question = plain(child.before).rstrip().splitlines()[-1]
-    child.expect_exact(MENU_END)
-    return question.lstrip("? ").strip()
+def last_question(printed: str) -> str:
+    """The question before the numbered buttons."""
+    lines = [line.strip() for line in printed.splitlines() if line.strip()]
+    return lines[lines.index("1. Yes") - 1]
 
 
 @pytest.fixture
@@ -59,7 +60,7 @@ def action_url(tmp_path):
         stop(proc)
 
 
-def test_shell_greets_asks_and_takes_an_arrow_key_answer(action_url, tmp_path):
+def test_shell_reads_typed_answers_and_numbers(action_url, tmp_path):
     require_model()
     endpoints = tmp_path / "endpoints.yml"
     endpoints.write_text(f'action_endpoint:\n  url: "{action_url}"\n')
@@ -78,21 +79,28 @@ def test_shell_greets_asks_and_takes_an_arrow_key_answer(action_url, tmp_path):
     try:
         child.expect_exact(PROMPT, timeout=240)  # the model loads first
         child.sendline("hello")
-        child.expect_exact("not a doctor")
-        child.expect_exact(PROMPT)
+        assert "not a doctor" in read_turn(child, "not a doctor")
 
         child.sendline("my knee hurts and the pain shoots down my leg into my foot, my lower back is sore too")
-        first = read_question(child)
-        assert first.endswith("?"), first
+        printed = read_turn(child)
+        assert "(Use arrow keys)" not in printed and HINT in printed, printed
+        screen = last_question(printed)
+        assert screen.endswith("?"), printed
 
-        press(child, DOWN, ENTER)
-        # The menu closes showing the answer after the question: "? <question> 2: No (/deny)".
-        child.expect(re.escape(first) + r"\s*(\x1b\[[0-9;]*m)*2: No \(/deny\)")
-        second = read_question(child)  # answering moved the interview on
-        assert second.endswith("?") and second != first, (first, second)
+        # typed words are read as typed: a clear no to the emergency screen, no alarm
+        child.sendline("none of those")
+        printed = read_turn(child)
+        assert "emergency department now" not in printed, printed
+        second = last_question(printed)
+        assert second != screen, printed
 
-        press(child, UP, ENTER)  # wraps round to "Type out your own message..."
-        child.expect_exact(PROMPT)
+        # a number picks that button: 2 = No
+        child.sendline("2")
+        printed = read_turn(child)
+        assert "emergency department now" not in printed, printed
+        third = last_question(printed) if "1. Yes" in printed else None
+        assert third != second, printed
+
         child.sendline("/stop")
         child.expect(pexpect.EOF, timeout=60)
     finally:

@@ -349,3 +349,37 @@ def test_twilio_buttons_are_numbered_and_a_number_answers(bot, stub):
     slots = get_json(tracker_url)["slots"]
     assert slots[asked] == "no"  # "2" answered No
     assert slots["requested_slot"] != asked
+
+
+# ---- every channel: one message per thing said ------------------------------
+EMERGENCY = "my back hurts and now both my legs are numb and weak"
+ADVICE = "emergency department now"
+
+
+def _rest_texts(base: str, sender: str, text: str) -> list:
+    status, body = post(f"{base}/webhooks/rest/webhook", json.dumps({"sender": sender, "message": text}).encode(),
+                        {"Content-Type": "application/json"})
+    assert status == 200, body
+    return json.loads(body)
+
+
+def test_an_emergency_is_said_once_and_no_channel_gets_an_empty_message(bot, stub):
+    base, _ = bot
+    rest = _rest_texts(base, "one-message-rest", EMERGENCY)
+    assert all(message.get("text") for message in rest), rest  # the hint rides with its text
+    assert sum(ADVICE in message["text"] for message in rest) == 1, rest
+    assert any((message.get("custom") or {}).get("data", {}).get("type") == "red_flag_alert" for message in rest)
+    want = [message["text"] for message in rest]
+
+    assert post_telegram(base, 5901, EMERGENCY)[0] == 200
+    body = slack_event("U5902", "D5902", EMERGENCY)
+    assert post(f"{base}/webhooks/slack/webhook", body, slack_headers(body, SECRETS["slack_signing_secret"]))[0] == 200
+    body = facebook_event("5903", EMERGENCY)
+    assert post(f"{base}/webhooks/facebook/webhook", body, facebook_headers(body, SECRETS["facebook_secret"]))[0] == 200
+    assert post_twilio(base, "+15550005904", EMERGENCY)[0] == 200
+    for platform, to in (("telegram", "5901"), ("slack", "D5902"), ("facebook", "5903"), ("twilio", "+15550005904")):
+        texts = stub.wait_for(platform, to, lambda texts: len([t for t in texts if t]) >= len(want))
+        sent = [s for s in stub.messages(platform, to) if not (platform == "facebook" and s.method == "sender_action")]
+        assert all(s.text.strip() for s in sent), (platform, [s.text for s in sent])
+        assert [t for t in texts if t] == want, platform
+        assert sum(ADVICE in t for t in texts) == 1, (platform, texts)
