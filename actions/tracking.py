@@ -57,6 +57,7 @@ class ActionTrackFeatures(Action):
             unanswered=[f for f, v in result.answers.items() if v in (UNSURE, SKIPPED)],
             asked=asked,
             screen_answered=result.answers.get(screen_id()) in (YES, UNSURE, SKIPPED),
+            first=result.possible_flags,
         )
         # Only the slots that change: every event is stored, replayed on each
         # read of the conversation and sent with every action call.

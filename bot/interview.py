@@ -41,6 +41,7 @@ def next_question(
     unanswered: Iterable[str] = (),
     asked: Iterable[str] = (),
     screen_answered: bool = False,
+    first: Iterable[str] = (),
 ) -> Optional[str]:
     """The question to ask next (a feature id, or the screen's id), or None when the
     interview is done.
@@ -48,13 +49,18 @@ def next_question(
     present/absent: what the conversation knows; unanswered: ids the person
     answered "not sure" or skipped; asked: ids the interview already asked;
     screen_answered: the combined emergency screen got an answer other than a clear
-    no (a clear no makes its four signs absent), so its signs are asked one by one.
+    no (a clear no makes its four signs absent), so its signs are asked one by one;
+    first: emergency signs the person's words made possible ("tingling in my feet"),
+    asked at once, each with its own question, instead of raising an alarm.
     """
     present, absent = set(present), set(absent)
     known = present | absent | set(unanswered)
     if features.triage(present) != ROUTINE:
         return None
     open_signs = [f for f in screening() if f not in known]
+    for feature_id in first:
+        if feature_id in open_signs:
+            return feature_id
     if len(open_signs) >= 2 and not screen_answered and screen_id() not in unanswered:
         return screen_id()
     if open_signs:

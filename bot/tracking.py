@@ -8,7 +8,7 @@ is recorded). The latest statement wins, so corrections just work.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Dict, Iterable, List, Optional, Sequence, Tuple
 
 from bot import features
@@ -35,6 +35,7 @@ class TurnResult:
     new_red_flags: List[str]  # red flags present now and not announced before
     flipped: List[str]  # features that moved between present and absent (corrections)
     unclear: bool = False  # the pending question got no answer it could read
+    possible_flags: List[str] = field(default_factory=list)  # emergency signs only possible in the words ("tingling in my feet"): ask now
 
 
 def fold_turn(
@@ -97,4 +98,6 @@ def fold_turn(
         new_red_flags=[f for f in features.red_flags() if f in present_now and f not in announced],
         flipped=[f for f in present_now if f in absent] + [f for f in absent_now if f in present],
         unclear=unclear,
+        possible_flags=[f for f in screening() if f in {m for m, s in mentions if s == "uncertain"}
+                        and f not in present_now and f not in absent_now],
     )

@@ -97,3 +97,8 @@ def test_form_slots_leaves_later_slots_and_answers_alone():
 
 def test_form_slots_marks_every_empty_slot_when_the_interview_is_done():
     assert form_slots(ORDER, {"c": "skipped"}, None) == {"a": NOT_ASKED, "b": NOT_ASKED, "d": NOT_ASKED}
+
+
+def test_a_possible_red_flag_is_asked_at_once():
+    assert next_question([], [], first=["both_legs"]) == "both_legs"
+    assert next_question([], ["both_legs"], first=["both_legs"]) == screen_id()  # already answered

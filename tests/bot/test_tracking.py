@@ -109,3 +109,11 @@ def test_flipped_lists_corrections_both_ways():
              present=["clicking_catching"], absent=["numbness"])
     assert sorted(r.flipped) == ["clicking_catching", "numbness"]
     assert fold([("numbness", "present")], present=["numbness"]).flipped == []
+
+
+def test_an_uncertain_emergency_sign_is_possible_not_present():
+    from bot.tracking import fold_turn
+
+    result = fold_turn([], [], {}, [("both_legs", "uncertain"), ("tingling", "present")], "describe_symptoms", None)
+    assert result.possible_flags == ["both_legs"]
+    assert "both_legs" not in result.present and result.triage == "routine"

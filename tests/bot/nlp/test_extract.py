@@ -303,7 +303,6 @@ def test_habits_and_presupposed_symptoms_are_present(nlp, text, feature):
     ("my foot slaps when I walk", "leg_weakness"),
     ("I can't move my leg", "progressive_weakness"),
     ("I can't move my leg", "leg_weakness"),
-    ("both my feet are tingling", "both_legs"),
     ("pain down each leg", "both_legs"),
     ("the pain is only in my knee, it doesn't go anywhere else", "localized_knee_pain"),
     ("kneecap pain when going downstairs", "worse_weight_bearing"),
@@ -586,6 +585,16 @@ def test_more_lay_wording(nlp, text, feature):
 ])
 def test_more_feature_boundaries(nlp, text, not_feature):
     assert not_feature not in present_absent(nlp, text)[0]
+
+
+@pytest.mark.parametrize("text", [
+    "both my feet are tingling",
+    "tingling in my feet",
+    "numb toes on both feet",
+])
+def test_both_feet_only_is_a_possible_red_flag_not_an_alarm(nlp, text):
+    """The contract: symptoms confined to both feet are not both_legs; the bot asks."""
+    assert statuses(nlp, text).get("both_legs") == {"uncertain"}
 
 
 @pytest.mark.parametrize("text,status", [
