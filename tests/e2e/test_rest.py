@@ -28,7 +28,9 @@ def test_first_message_red_flag_gets_emergency_advice_first(running_bot):
     replies = say(running_bot, "rest-red-flag", "my knee hurts and I've wet myself and my groin feels numb")
     assert replies[0]["text"].startswith("Important:")
     assert "emergency department" in replies[0]["text"]
-    assert "emergency department" in texts(replies[1:])  # the assessment's guidance repeats it
+    assert replies[0]["custom"]["data"]["type"] == "red_flag_alert"  # the hint rides with its text
+    assert "emergency department now" not in texts(replies[1:])  # said once, not repeated by the assessment
+    assert all(reply.get("text") for reply in replies)  # no empty message
 
 
 def test_interview_question_comes_with_buttons(running_bot):
