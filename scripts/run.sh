@@ -66,9 +66,12 @@ else
   token_note="token from RASA_AUTH_TOKEN"
 fi
 api_args=(--enable-api --auth-token "$RASA_AUTH_TOKEN")
+# RASA_CORS: one or more allowed origins, separated by spaces or commas.
+read -r -a cors <<< "${RASA_CORS:-http://localhost:$PORT}"
+cors=(${cors[@]//,/ })
 .venv/bin/python -m adapters.server run -m "$MODEL" -i "$HOST" -p "$PORT" "${api_args[@]}" \
   --credentials .data/credentials.yml --endpoints .data/endpoints.yml \
-  --cors "${RASA_CORS:-http://localhost:$PORT}" &
+  --cors "${cors[@]}" &
 pids+=($!)
 names+=("the Rasa server (port $PORT)")
 
