@@ -1,7 +1,9 @@
-"""The bot's knowledge data: topic answers, interview questions, and the YAML loader.
+"""The bot's knowledge data: sources, interview questions, and the YAML loader.
 
-All wording lives in `bot/data/*.yml`; this module only reads it. Every file is
-parsed once, on first use (nothing happens at import time). No Rasa import.
+All wording lives in `bot/data/*.yml`, except the FAQ answers, which are
+responses in domain.yml where Rasa's ResponseSelector reads them; this module
+only reads the data. Every file is parsed once, on first use (nothing happens at
+import time). No Rasa import.
 """
 from __future__ import annotations
 
@@ -36,27 +38,6 @@ def source_title(source_ids: Any) -> str:
     """The title(s) of one source id or a list of them, joined by "; "."""
     titles = load("knowledge.yml")["sources"]
     return "; ".join(titles[sid] for sid in _as_list(source_ids))
-
-
-# ---------------------------------------------------------------- topics
-
-
-def topics() -> List[str]:
-    """Every topic name, in the file's order."""
-    return list(load("knowledge.yml")["topics"])
-
-
-def topic(name: str) -> Dict[str, Any]:
-    """One topic's answer: `text`, `source` (title) and `source_ids`.
-
-    Raises KeyError for an unknown topic name.
-    """
-    entry = load("knowledge.yml")["topics"][name]
-    return {
-        "text": entry["text"].strip(),
-        "source": source_title(entry["source"]),
-        "source_ids": _as_list(entry["source"]),
-    }
 
 
 # ---------------------------------------------------------------- interview

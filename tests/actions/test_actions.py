@@ -3,9 +3,8 @@ import pytest
 
 from actions.assessment import ActionClinicianSummary, ActionGiveAssessment
 from actions.interview import ASK_ACTIONS, ActionExplainWhy
-from actions.knowledge import ActionAnswerTopic
 from actions.tracking import ActionTrackFeatures
-from bot.knowledge import interview_order, screening, topics
+from bot.knowledge import interview_order, screening
 from tests.actions.conftest import feature, responses, slot_events
 
 SCREEN = screening()
@@ -151,20 +150,3 @@ async def test_clinician_summary_has_text_and_payload(make_tracker, dispatcher, 
     assert custom["type"] == "clinician_summary"
     assert custom["reported"] == ["numbness"] and set(custom["screened"]) == set(SCREEN)
     assert all(v == "absent" for v in custom["screened"].values())
-
-
-def test_every_knowledge_intent_has_a_topic(domain):
-    asked = [i[len("ask_"):] for i in domain["intents"] if i.startswith("ask_") and i != "ask_why_question"]
-    assert asked and set(asked) <= set(topics())
-
-
-@pytest.mark.parametrize("name", [t for t in topics() if t != "faq"])
-async def test_topic_answers_name_a_source(make_tracker, dispatcher, domain, name):
-    await ActionAnswerTopic().run(dispatcher, make_tracker(intent=f"ask_{name}"), domain)
-    assert len(dispatcher.messages) == 1
-    assert "(Source: " in dispatcher.messages[0]["text"]
-
-
-async def test_unknown_topic_falls_back(make_tracker, dispatcher, domain):
-    await ActionAnswerTopic().run(dispatcher, make_tracker(intent="ask_nothing"), domain)
-    assert responses(dispatcher) == ["utter_default"]

@@ -1,4 +1,6 @@
-"""The bot's wording: knowledge topics, interview questions, explanations, safety rules."""
+"""The bot's wording: sources, interview questions, explanations, safety rules.
+
+The FAQ's answers (domain.yml) are checked against the same safety rules in test_faq.py."""
 import re
 
 import pytest
@@ -9,10 +11,6 @@ from bot.explain import clinician_summary, explain
 from bot.features import TRIAGE_LEVELS
 from bot.knowledge import load
 
-TOPICS = [
-    "what_is_sciatica", "how_it_reaches_knee", "how_it_feels", "difference", "causes",
-    "treatment", "treatment_comparison", "prevention", "faq", "red_flags",
-]
 PATTERN_IDS = features.ids_in("nerve") + features.ids_in("knee")
 EMERGENCY_IDS = features.ids_in("emergency")
 PROFESSIONAL = re.compile(r"\b(GP|physiotherapist|doctor|professional|emergency department|emergency number)\b")
@@ -53,31 +51,20 @@ ALL_WORDING = [
 ]
 
 
-# ---------------------------------------------------------------- topics
-
-
-def test_topics_are_exactly_the_planned_ones():
-    assert knowledge.topics() == TOPICS
-
-
-@pytest.mark.parametrize("name", TOPICS)
-def test_topic_names_a_known_source_and_ends_with_a_professional(name):
-    answer = knowledge.topic(name)
-    assert answer["source_ids"] and set(answer["source_ids"]) <= set(knowledge.sources())
-    assert answer["source"] == knowledge.source_title(answer["source_ids"])
-    assert PROFESSIONAL.search(_last_sentence(answer["text"]))
-    assert len(answer["text"].split()) < 120
+# ---------------------------------------------------------------- sources
 
 
 def test_sources_have_titles():
-    assert set(knowledge.sources()) == {"seed_000", "seed_002", "nice_ng59"}
+    assert {"seed_000", "seed_002", "nice_ng59", "nhs_sciatica", "nhs_cauda_equina"} <= set(knowledge.sources())
     assert "article 000" in knowledge.source_title("seed_000")
     assert "NG59" in knowledge.source_title("nice_ng59")
+    assert knowledge.source_title(["seed_000", "nhs_sciatica"]).count("; ") == 1
+    assert len(set(knowledge.sources().values())) == len(knowledge.sources())
 
 
-def test_unknown_topic_is_an_error():
+def test_unknown_source_is_an_error():
     with pytest.raises(KeyError):
-        knowledge.topic("astrology")
+        knowledge.source_title("astrology")
 
 
 # ---------------------------------------------------------------- questions
