@@ -11,7 +11,7 @@ export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export RASA_TELEMETRY_ENABLED := false
 
 .PHONY: help setup nlp train run shell test test-unit test-conversations validate \
-        eval-nlu crossval bench clean lock
+        eval-nlu eval-faq crossval bench clean lock
 .PHONY: forget export
 
 help:  ## list the targets
@@ -53,6 +53,9 @@ eval-nlu: nlp  ## extraction P/R/F1, red flags, false alarms: real messages (tun
 	$(PY) -m bot.eval_nlu tests/nlu_eval/real/gold.jsonl --split tune --errors 0 --json results/nlu_eval_real_tune.json
 	$(PY) -m bot.eval_nlu tests/nlu_eval/real/gold.jsonl --split heldout --errors 0 --json results/nlu_eval_real_heldout.json
 	$(PY) -m bot.eval_nlu tests/nlu_eval/dev.yml --errors 0 --json results/nlu_eval.json
+
+eval-faq: train  ## FAQ: top-1 accuracy, confusions and out-of-scope honest answers (tests/faq_eval: dev, then held-out)
+	$(PY) -m adapters.eval_faq tests/faq_eval/dev.yml tests/faq_eval/heldout.yml --json results/faq_eval.json
 
 crossval: setup  ## Rasa NLU cross-validation; report kept in results/crossval
 	$(RASA) test nlu --nlu data/nlu.yml --cross-validation --folds 3 --out results/crossval
