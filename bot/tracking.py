@@ -17,6 +17,10 @@ from bot.knowledge import interview_order, screen_id, screening
 
 # An answer slot the interview decided not to ask (bot.interview.form_slots).
 NOT_ASKED = "not_asked"
+# Not an attempt to answer the pending question, so never an unclear answer: a
+# question put to the bot (bot.faq) or an out-of-scope aside. Either gets its reply
+# (the answer, or an honest "I can't answer that"), then the same question again.
+ASIDE_INTENTS = ("faq", "out_of_scope")
 
 
 def interview_features() -> List[str]:
@@ -63,7 +67,7 @@ def fold_turn(
     new_absent = [f for f, status in mentions if status == "absent"]
     reading = read_answer(requested, text, mentions, intent)
     answer = reading.answer
-    unclear = bool(requested) and answer is None
+    unclear = bool(requested) and answer is None and intent not in ASIDE_INTENTS
     if unclear and reasked:
         answer, unclear = UNSURE, False
     if requested == screen_id():

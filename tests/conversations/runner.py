@@ -65,7 +65,8 @@ def turn_events(tracker) -> Tuple[str, List[Tuple[str, Any]], List[str]]:
 
     events = list(tracker.events)
     last_user = max(i for i, e in enumerate(events) if isinstance(e, UserUttered))
-    intent = events[last_user].intent.get("name")
+    # a retrieval intent as the story names it: faq/how_long, not faq
+    intent = events[last_user].full_retrieval_intent_name or events[last_user].intent.get("name")
     happened: List[Tuple[str, Any]] = []
     said: List[str] = []
     for event in events[last_user + 1:]:
