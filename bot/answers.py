@@ -55,6 +55,11 @@ def _question_patterns() -> Dict[str, List[Tuple[re.Pattern, str]]]:
     return compiled
 
 
+def answer_intents() -> frozenset:
+    """Intents of messages meant as answers: only these can leave an answer unclear."""
+    return frozenset(load("answers.yml")["answer_intents"])
+
+
 def _clean(text: str) -> str:
     return (text or "")[:2000].translate(_QUOTES)
 

@@ -12,15 +12,11 @@ from dataclasses import dataclass, field
 from typing import Dict, Iterable, List, Optional, Sequence, Tuple
 
 from bot import features
-from bot.answers import ANSWER_INTENTS, NO, SKIPPED, UNSURE, YES, leading_answer, read_answer  # noqa: F401
+from bot.answers import ANSWER_INTENTS, NO, SKIPPED, UNSURE, YES, answer_intents, leading_answer, read_answer  # noqa: F401
 from bot.knowledge import interview_order, screen_id, screening
 
 # An answer slot the interview decided not to ask (bot.interview.form_slots).
 NOT_ASKED = "not_asked"
-# Not an attempt to answer the pending question, so never an unclear answer: a
-# question put to the bot (bot.faq) or an out-of-scope aside. Either gets its reply
-# (the answer, or an honest "I can't answer that"), then the same question again.
-ASIDE_INTENTS = ("faq", "out_of_scope")
 
 
 def interview_features() -> List[str]:
@@ -67,7 +63,9 @@ def fold_turn(
     new_absent = [f for f, status in mentions if status == "absent"]
     reading = read_answer(requested, text, mentions, intent)
     answer = reading.answer
-    unclear = bool(requested) and answer is None and intent not in ASIDE_INTENTS
+    # Only a message meant as an answer can be an unclear one: a question to the bot,
+    # "why do you ask?", "stop" or an aside has its own rule, then the same question.
+    unclear = bool(requested) and answer is None and (intent is None or intent in answer_intents())
     if unclear and reasked:
         answer, unclear = UNSURE, False
     if requested == screen_id():

@@ -53,3 +53,8 @@ def test_a_yes_to_the_screen_asks_each_sign_and_raises_no_alarm_yet():
 def test_a_sign_named_in_the_screen_answer_counts():
     result = fold_turn([], [], {}, [("both_legs", "present")], "affirm", screen_id(), text="yes, both legs")
     assert result.present == ["both_legs"] and result.triage == "emergency"
+
+
+@pytest.mark.parametrize("intent", ["ask_why_question", "faq", "out_of_scope", "stop_interview", "start_over", "delete_my_data"])
+def test_a_message_not_meant_as_an_answer_is_never_unclear(intent):
+    assert not fold_turn([], [], {}, [], intent, "tingling", text="why do you ask that?").unclear
