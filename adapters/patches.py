@@ -10,6 +10,21 @@
    highlighted default ("Yes") answered the question when someone typed their own
    words and pressed Enter; the typed words were lost. A typed number picks that
    button; anything else is sent as typed. Display hints are not printed.
+5. Flat cost in conversation length: a conversation session holds at most
+   SESSION_MESSAGES user messages (default 20; env KNEE_SESSION_MESSAGES, 0 = off).
+   The next message starts a new session that carries the slots, the active form
+   and the last turn, so the dialogue goes on as before. Rasa's SQL store reads only
+   the current session; every message stays stored, nothing is deleted.
+6. Slots carried over to a new session as their values, one event per slot set:
+   Rasa copied every SlotSet of the old session, so each session began with all
+   the slot history of the ones before it.
+7. The action server gets the events of the current turn (from the person's latest
+   message on) and the whole state (slots, latest message, active loop), not every
+   event of the session; the tracker state is built without deep-copying the
+   active loop's trigger message.
+8. Rasa deep-copies events, states and slots for debug log lines even when debug
+   logging is off (structlog then drops them): in the processor, the forms and
+   RulePolicy those copies are made only when debug logging is on.
 
 Applied by `adapters.server` (`python -m adapters.server run ...`), through which
 every Rasa server of this project starts: scripts/run.sh, shell.sh,
@@ -35,10 +50,57 @@ such a failure yields one message per user turn, built by bot.offline from what
 the person said: an apology, and the triage level's professional guidance
 (emergency or same-day advice first when there is a red flag). A deliberate
 rejection (ActionExecutionRejection, used by forms) is passed on unchanged.
+
+5. Every message cost more the longer the conversation was (BENCHMARKS.md,
+"Long conversations"): Rasa reads the whole current session from the store and
+replays it, copies and replays the tracker again for each action it runs, walks
+it for applied_events, builds the policies' states from all of it, and sends
+every event to the action server. A session bounds all of that, and Rasa's SQL
+store already reads only the latest one. Rasa starts a session only after
+`session_expiration_time`; here it also starts one before a user message when
+the current session already holds SESSION_MESSAGES user messages, the last turn
+is complete (the bot is listening) and the conversation is not paused. After
+Rasa's action_session_start (slots carried over, domain.yml
+carry_over_slots_to_new_session) the new session gets a replay of the last turn,
+so the policies see what they saw: the slots and the active loop as they stood
+when that turn began, then its events as applied, from the bot's listen before
+the person's last message on: that message's intent and entities but never its
+text, no bot messages, every copy marked CARRIED_OVER in its metadata. The
+project's rules look back no further than the person's previous message and
+RulePolicy is its only policy (tests/adapters/test_patches.py checks both);
+tests/scale/test_long_conversations.py plays every conversation test with a new
+session before every message and finds every turn the same. A session started by
+time or by /session_start is Rasa's, unchanged. Everything stays stored: `make
+export` (without the marked copies) and the HTTP API's /tracker read all
+sessions, `make forget` deletes all of them.
+
+6. Rasa's action_session_start copies every SlotSet event of the old session
+(applied_events), including the copies the session began with, so each session
+starts longer than the one before. Here each slot set in the old session is
+carried once, with its last value and metadata, in the order the values were
+last set: replayed, they give the same slot values as Rasa's list.
+
+7. RemoteAction sent `tracker.current_state(EventVerbosity.ALL)`: every event of
+the session, 30-100 kB of JSON per call here, encoded by Rasa and decoded by the
+action server twice per message. The project's actions read slots, the latest
+message, the active loop and, at most, the events since the person's latest
+message (actions/). Here the request holds the same state with the events from
+that message on; TURN_EVENTS_ONLY = False sends them all again. With
+`enable_selective_domain` in endpoints.yml, Rasa's own setting, the domain is no
+longer sent either (no action asks for it).
+
+8. structlog's debug calls are no-ops unless debug logging is on, but their
+arguments are built first, and Rasa's processor, forms and RulePolicy pass deep
+copies of events, states and slots: about a millisecond per message. In those
+three modules (whose deep copies are all such arguments) `copy` is replaced by
+DebugCopy, which copies when structlog's debug level is on and otherwise hands
+the value to the no-op unchanged.
 """
 from __future__ import annotations
 
+import dataclasses
 import logging
+import os
 from functools import lru_cache
 from typing import Any, Dict, List, Optional
 
@@ -218,10 +280,194 @@ async def _get_user_input(previous_response: Optional[Dict[str, Any]]) -> Option
 _shell_print_output = None  # Rasa's console._print_bot_output, kept by apply()
 
 
+# ---------------------------------------------------------------- 5, 6: sessions
+SESSION_MESSAGES = int(os.environ.get("KNEE_SESSION_MESSAGES", "20"))
+CARRIED_OVER = "carried_over"  # metadata of the events a rollover repeats from the old session
+_rasa_session_expired = None  # Rasa's MessageProcessor._has_session_expired, kept by apply()
+_rasa_update_session = None  # Rasa's MessageProcessor._update_tracker_session, kept by apply()
+
+
+def user_messages_in_session(tracker: Any) -> int:
+    """User messages since the latest session start (or restart) in `tracker`."""
+    from rasa.shared.core.events import Restarted, SessionStarted, UserUttered
+
+    count = 0
+    for event in reversed(tracker.events):
+        if isinstance(event, (SessionStarted, Restarted)):
+            break
+        if isinstance(event, UserUttered) and not event.metadata.get(CARRIED_OVER):
+            count += 1
+    return count
+
+
+def listening(tracker: Any) -> bool:
+    """Whether the last turn is complete: the bot's last action was to listen, and no
+    user message came after it."""
+    from rasa.shared.core.constants import ACTION_LISTEN_NAME
+    from rasa.shared.core.events import ActionExecuted, UserUttered
+
+    for event in reversed(tracker.events):
+        if isinstance(event, ActionExecuted):
+            return event.action_name == ACTION_LISTEN_NAME
+        if isinstance(event, UserUttered):
+            return False
+    return False
+
+
+def session_is_full(tracker: Any) -> bool:
+    """Whether the next user message starts a new session (5): SESSION_MESSAGES user
+    messages in this one, the last turn complete, the conversation not paused."""
+    return (SESSION_MESSAGES > 0 and not tracker.is_paused() and listening(tracker)
+            and user_messages_in_session(tracker) >= SESSION_MESSAGES)
+
+
+def has_session_expired(self: Any, tracker: Any) -> bool:
+    """Rasa's expiry by time, or a full session (5)."""
+    if self.domain.session_config.are_sessions_enabled() and session_is_full(tracker):
+        return True
+    return _rasa_session_expired(self, tracker)
+
+
+def carried_slot_events(tracker: Any) -> List[Any]:
+    """One SlotSet per slot set in the session: its last value and metadata, in the
+    order the values were last set (6)."""
+    from rasa.shared.core.events import SlotSet
+
+    last: Dict[str, Any] = {}
+    for event in tracker.applied_events():
+        if isinstance(event, SlotSet):
+            last.pop(event.key, None)
+            last[event.key] = event
+    return [SlotSet(key=e.key, value=e.value, metadata=e.metadata) for e in last.values()]
+
+
+def context_events(tracker: Any) -> List[Any]:
+    """What a rollover replays after the new session's start (5), so that the policies
+    see the last turn as they did: the slots and the active loop as they stood when it
+    began, then its events as applied, from the bot's listen before the person's last
+    message on. The user message keeps its intent and entities, never its text; bot
+    messages are left out. Every event is a copy, marked CARRIED_OVER."""
+    from rasa.shared.core.constants import ACTION_LISTEN_NAME
+    from rasa.shared.core.events import ActionExecuted, ActiveLoop, BotUttered, Event, SlotSet, UserUttered
+
+    applied = tracker.applied_events()
+    users = [i for i, event in enumerate(applied) if isinstance(event, UserUttered)]
+    if not users:
+        return []
+    start = users[-1]
+    while start > 0 and not (isinstance(applied[start], ActionExecuted)
+                             and applied[start].action_name == ACTION_LISTEN_NAME):
+        start -= 1
+    before = tracker.init_copy()
+    for event in applied[:start]:
+        before.update(event)
+    events: List[Any] = [SlotSet(name, before.slots[name].value) for name, slot in tracker.slots.items()
+                         if name in before.slots and before.slots[name].value != slot.value]
+    if before.active_loop_name:
+        events.append(ActiveLoop(before.active_loop_name))
+    for event in applied[start:]:
+        if isinstance(event, BotUttered):
+            continue
+        data = event.as_dict()
+        if isinstance(event, UserUttered):
+            data["text"] = None
+            data["parse_data"] = {key: value for key, value in (data.get("parse_data") or {}).items() if key != "text"}
+        events.append(Event.from_parameters(data))
+    for event in events:
+        event.metadata = {**(event.metadata or {}), CARRIED_OVER: True}
+    return events
+
+
+async def update_tracker_session(self: Any, tracker: Any, output_channel: Any, metadata: Optional[Dict] = None) -> None:
+    """Rasa's session check and start; after a rollover (5), the last turn's context."""
+    rollover = (self.domain.session_config.are_sessions_enabled() and session_is_full(tracker)
+                and not _rasa_session_expired(self, tracker))
+    context = context_events(tracker) if rollover else []
+    await _rasa_update_session(self, tracker, output_channel, metadata)
+    if rollover:
+        logger.debug("Session of %r held %d user messages: a new one carries on.", tracker.sender_id,
+                     SESSION_MESSAGES)
+        tracker.update_with_events(context, self.domain)
+
+
+# ---------------------------------------------------------------- 7: the action call
+TURN_EVENTS_ONLY = True  # False: every event of the session, as Rasa sends them
+
+
+def turn_events(tracker: Any) -> List[Any]:
+    """The tracker's events from the latest user message on (all when there is none)."""
+    from rasa.shared.core.events import UserUttered
+
+    events = list(tracker.events)
+    for index in range(len(events) - 1, -1, -1):
+        if isinstance(events[index], UserUttered):
+            return events[index:]
+    return events
+
+
+def tracker_state(tracker: Any, events: List[Any]) -> Dict[str, Any]:
+    """What Rasa's tracker.current_state() returns, with `events` as the events, and the
+    active loop's fields as they are (asdict deep-copied the loop's trigger message,
+    and this dict is only turned into JSON)."""
+    latest = tracker.latest_message
+    latest_message = {**latest.parse_data, "entities": latest.entities} if latest else None
+    loop = tracker.active_loop
+    return {
+        "sender_id": tracker.sender_id,
+        "slots": tracker.current_slot_values(),
+        "latest_message": latest_message,
+        "latest_event_time": tracker.events[-1].timestamp if len(tracker.events) > 0 else None,
+        "followup_action": tracker.followup_action,
+        "paused": tracker.is_paused(),
+        "events": [event.as_dict() for event in events],
+        "latest_input_channel": tracker.get_latest_input_channel(),
+        "active_loop": {field.name: getattr(loop, field.name) for field in dataclasses.fields(loop)} if loop else {},
+        "latest_action": tracker.latest_action,
+        "latest_action_name": tracker.latest_action_name,
+    }
+
+
+def action_call_format(self: Any, tracker: Any, domain: Any) -> Dict[str, Any]:
+    """Rasa's request to the action server, with the events of this turn only (7)."""
+    import rasa
+
+    events = turn_events(tracker) if TURN_EVENTS_ONLY else list(tracker.events)
+    result = {"next_action": self.name(), "sender_id": tracker.sender_id, "tracker": tracker_state(tracker, events),
+              "version": rasa.__version__}
+    if not self._is_selective_domain_enabled() or domain.does_custom_action_explicitly_need_domain(self.name()):
+        result["domain"] = domain.as_dict()
+    return result
+
+
+# ---------------------------------------------------------------- 8: debug copies
+_NO_DEBUG = None  # structlog's no-op debug method, set by apply()
+
+
+class DebugCopy:
+    """Stands in for the `copy` module in Rasa modules whose deep copies are all
+    arguments of structlog debug calls (8): a real copy when debug logging is on,
+    else the value itself (the call discards it)."""
+
+    @staticmethod
+    def deepcopy(value: Any, memo: Optional[Dict] = None) -> Any:
+        import copy
+        import structlog
+
+        if getattr(structlog.get_config().get("wrapper_class"), "debug", None) is _NO_DEBUG:
+            return value
+        return copy.deepcopy(value, memo)
+
+    def __getattr__(self, name: str) -> Any:
+        import copy
+
+        return getattr(copy, name)
+
+
 def apply() -> None:
-    global _remote_run, _shell_print_output
+    global _remote_run, _shell_print_output, _rasa_session_expired, _rasa_update_session
     from rasa.core.channels import console
-    from rasa.core.actions.action import RemoteAction
+    from rasa.core.actions.action import ActionSessionStart, RemoteAction
+    from rasa.core.processor import MessageProcessor
     from rasa.shared.core.events import Event
 
     RemoteAction._validate_action_result = validate_action_result
@@ -233,3 +479,26 @@ def apply() -> None:
         _shell_print_output = console._print_bot_output
         console._print_bot_output = _print_bot_output
         console._get_user_input = _get_user_input
+    if MessageProcessor._has_session_expired is not has_session_expired:
+        _rasa_session_expired = MessageProcessor._has_session_expired
+        MessageProcessor._has_session_expired = has_session_expired
+    if MessageProcessor._update_tracker_session is not update_tracker_session:
+        _rasa_update_session = MessageProcessor._update_tracker_session
+        MessageProcessor._update_tracker_session = update_tracker_session
+    ActionSessionStart._slot_set_events_from_tracker = staticmethod(carried_slot_events)
+    RemoteAction._action_call_format = action_call_format
+    _apply_debug_copy()
+
+
+def _apply_debug_copy() -> None:
+    global _NO_DEBUG
+    import logging
+
+    import structlog
+    from rasa.core import processor
+    from rasa.core.actions import forms
+    from rasa.core.policies import rule_policy
+
+    _NO_DEBUG = structlog.make_filtering_bound_logger(logging.CRITICAL).debug
+    for module in (processor, forms, rule_policy):
+        module.copy = DebugCopy()

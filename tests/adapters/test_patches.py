@@ -196,3 +196,260 @@ def test_fast_path_accepts_and_rejects_exactly_what_rasa_does(action, result):
         with pytest.raises(jsonschema.ValidationError) as patched:
             action._validate_action_result(result)
         assert patched.value.message.startswith(rasa_message)
+
+
+# ---------------------------------------------------------------- 5, 6: sessions
+def _domain():
+    from rasa.shared.core.domain import Domain
+
+    from tests.servers import ROOT
+
+    return Domain.load(str(ROOT / "domain.yml"))
+
+
+def _turn(text, intent, *actions_and_events):
+    from rasa.shared.core.events import ActionExecuted, UserUttered
+
+    events = [UserUttered(text, {"name": intent, "confidence": 0.9}, [])]
+    for item in actions_and_events:
+        events.append(ActionExecuted(item) if isinstance(item, str) else item)
+    return [*events, ActionExecuted("action_listen")]
+
+
+def _session_start():
+    from rasa.shared.core.events import ActionExecuted, SessionStarted
+
+    return [ActionExecuted("action_session_start"), SessionStarted(), ActionExecuted("action_listen")]
+
+
+def _interview(turns):
+    """A session: the symptoms start the form, then `turns` answers, the form asking on."""
+    from rasa.shared.core.events import ActiveLoop, BotUttered, SlotSet
+
+    events = _session_start() + _turn("my knee hurts", "describe_symptoms", SlotSet("triage", "routine"),
+                                      "interview_form", ActiveLoop("interview_form"), BotUttered("does it click?"),
+                                      SlotSet("requested_slot", "clicking_catching"))
+    for n in range(turns):
+        events += _turn(f"answer {n}", "deny", SlotSet("features_absent", [f"f{k}" for k in range(n + 1)]),
+                        "interview_form", BotUttered(f"question {n}"), SlotSet("requested_slot", f"q{n}"))
+    return events
+
+
+def _processor(domain):
+    from rasa.core.processor import MessageProcessor
+
+    processor = MessageProcessor.__new__(MessageProcessor)  # what session handling uses of it
+    processor.domain, processor.action_endpoint, processor.nlg = domain, None, None
+    return processor
+
+
+def test_carried_slots_are_the_final_values_once_each():
+    from rasa.core.actions.action import ActionSessionStart
+    from rasa.shared.core.events import AllSlotsReset, SlotSet
+
+    patches.apply()
+    events = [SlotSet("triage", "routine"), SlotSet("features_present", ["a"]), SlotSet("triage", "urgent"),
+              AllSlotsReset(), SlotSet("features_present", ["a", "b"]), SlotSet("assessment", None)]
+    tracker, domain = _tracker(*events)
+    carried = ActionSessionStart._slot_set_events_from_tracker(tracker)
+    assert [(e.key, e.value) for e in carried] == [("triage", "urgent"), ("features_present", ["a", "b"]),
+                                                   ("assessment", None)]
+    # replayed on an empty tracker: the slot values Rasa's list of every SlotSet gives
+    rasa_list = [SlotSet(e.key, e.value) for e in tracker.applied_events() if isinstance(e, SlotSet)]
+    assert _tracker(*rasa_list)[0].current_slot_values() == _tracker(*carried)[0].current_slot_values()
+
+
+def test_a_session_is_full_after_session_messages_user_messages(monkeypatch):
+    from rasa.shared.core.events import ConversationPaused, UserUttered
+
+    monkeypatch.setattr(patches, "SESSION_MESSAGES", 3)
+    tracker, _ = _tracker(*_interview(1))
+    assert patches.user_messages_in_session(tracker) == 2 and not patches.session_is_full(tracker)
+    tracker.update(_turn("answer", "affirm")[0])
+    assert not patches.session_is_full(tracker)  # mid-turn: never
+    for event in _turn("x", "affirm")[1:]:
+        tracker.update(event)
+    assert patches.session_is_full(tracker)
+    tracker.update(UserUttered(None, {"name": "deny"}, [], metadata={patches.CARRIED_OVER: True}))
+    assert patches.user_messages_in_session(tracker) == 3  # a carried copy is not a message
+    paused, _ = _tracker(*_interview(3), ConversationPaused())
+    assert not patches.session_is_full(paused)
+    monkeypatch.setattr(patches, "SESSION_MESSAGES", 0)
+    assert not patches.session_is_full(tracker)
+
+
+def _states(tracker, domain):
+    """The states RulePolicy's featurizer gives the policy (the user's text is dropped
+    where there is an intent)."""
+    from rasa.core.featurizers.tracker_featurizers import MaxHistoryTrackerFeaturizer
+
+    return MaxHistoryTrackerFeaturizer(max_history=None).prediction_states([tracker], domain)[0]
+
+
+@pytest.mark.parametrize("last_turn", ["answer", "confirm", "revert"])
+async def test_a_rollover_keeps_what_the_policies_see(monkeypatch, last_turn):
+    """A full session rolls over before the next message; the new session holds the
+    slots, the form and the last turn, and the policies' states of that turn are the
+    same. The person's words are not repeated."""
+    from rasa.shared.core.events import ActionExecuted, BotUttered, SessionStarted, UserUttered, UserUtteranceReverted
+
+    patches.apply()
+    monkeypatch.setattr(patches, "SESSION_MESSAGES", 4)
+    domain = _domain()
+    events = _interview(3)
+    if last_turn == "confirm":
+        events += _turn("delete my data", "delete_my_data", "action_deactivate_loop", "utter_confirm_forget")
+    elif last_turn == "revert":  # a fallback took the last message back
+        events += [UserUttered("blah", {"name": "nlu_fallback"}), ActionExecuted("action_default_fallback"),
+                   BotUttered("sorry?"), UserUtteranceReverted(), ActionExecuted("action_listen")]
+    tracker, _ = _tracker(*events)
+    before = _states(tracker, domain)
+    slots, loop = tracker.current_slot_values(), tracker.active_loop_name
+    assert patches.session_is_full(tracker) or last_turn == "revert"
+    if last_turn == "revert":
+        monkeypatch.setattr(patches, "SESSION_MESSAGES", 3)  # the reverted message does not count
+        assert patches.user_messages_in_session(tracker) == 5 and patches.session_is_full(tracker)
+
+    await _processor(domain)._update_tracker_session(tracker, None)
+
+    events = list(tracker.events)
+    new_session = events[max(i for i, e in enumerate(events) if isinstance(e, SessionStarted)):]
+    assert tracker.current_slot_values() == slots and tracker.active_loop_name == loop
+    assert tracker.latest_action_name == "action_listen" and patches.user_messages_in_session(tracker) == 0
+    carried = [e for e in new_session if e.metadata.get(patches.CARRIED_OVER)]
+    users = [e for e in carried if isinstance(e, UserUttered)]
+    assert len(users) == 1 and users[0].text is None and users[0].intent["name"] != "nlu_fallback"
+    assert not any(isinstance(e, BotUttered) for e in new_session)
+    after = _states(tracker, domain)
+    turn = sum(isinstance(e, ActionExecuted) for e in carried)  # the states of the carried turn
+    assert after[-turn:] == before[-turn:]
+
+
+async def test_a_session_expired_by_time_is_rasas(monkeypatch):
+    from rasa.shared.core.events import SessionStarted
+
+    patches.apply()
+    domain = _domain()
+    tracker, _ = _tracker(*_interview(2))
+    for event in tracker.events:
+        event.timestamp -= 3 * 3600  # hours ago: expired
+    monkeypatch.setattr(patches, "SESSION_MESSAGES", 2)
+    await _processor(domain)._update_tracker_session(tracker, None)
+    events = list(tracker.events)
+    start = max(i for i, e in enumerate(events) if isinstance(e, SessionStarted))
+    assert not any(e.metadata.get(patches.CARRIED_OVER) for e in events[start:])
+    assert tracker.active_loop_name is None  # Rasa's new session: the form is not carried
+
+
+def _rule_steps():
+    import yaml
+
+    from tests.servers import ROOT
+
+    for path in sorted((ROOT / "data").glob("*.yml")):
+        for rule in (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("rules", []):
+            yield f"{path.name}: {rule['rule']}", rule["steps"]
+
+
+@pytest.mark.parametrize("name,steps", list(_rule_steps()), ids=lambda v: v if isinstance(v, str) else "")
+def test_no_rule_looks_back_further_than_the_previous_message(name, steps):
+    """What a rollover carries (5) is enough for every rule: at most the person's
+    previous message and what the bot did after it, then the new message."""
+    users = [i for i, step in enumerate(steps) if "intent" in step or "or" in step or "user" in step]
+    assert len(users) <= 2, name
+    if len(users) == 2:
+        assert users[0] == 0, name  # nothing before the previous message
+
+
+def test_rule_policy_is_the_only_policy():
+    """Policies that read further back (TED, memoization) would see a rollover."""
+    import yaml
+
+    from tests.servers import ROOT
+
+    config = yaml.safe_load((ROOT / "config.yml").read_text(encoding="utf-8"))
+    assert [p["name"] for p in config["policies"]] == ["RulePolicy"]
+
+
+# ---------------------------------------------------------------- 7: the action call
+def _loop_tracker():
+    from rasa.shared.core.events import ActiveLoop, BotUttered
+
+    tracker, domain = _tracker(*_interview(2), ActiveLoop("interview_form"), BotUttered("hm"))
+    return tracker, domain
+
+
+def test_the_tracker_state_is_rasas_current_state():
+    import json
+
+    from rasa.shared.core.trackers import EventVerbosity
+
+    for tracker, _ in (_loop_tracker(), _tracker(), _tracker(*_session_start())):
+        ours = patches.tracker_state(tracker, list(tracker.events))
+        assert json.dumps(ours, sort_keys=True) == json.dumps(tracker.current_state(EventVerbosity.ALL), sort_keys=True)
+
+
+def test_the_action_server_gets_the_turns_events(monkeypatch):
+    import rasa
+    from rasa.shared.core.trackers import EventVerbosity
+    from rasa.utils.endpoints import EndpointConfig
+
+    patches.apply()
+    tracker, domain = _loop_tracker()
+    action = RemoteAction("action_give_assessment", EndpointConfig("http://localhost:1/webhook"))
+    call = action._action_call_format(tracker, domain)
+    events = [e.as_dict() for e in tracker.events]
+    last_user = max(i for i, e in enumerate(events) if e["event"] == "user")
+    assert call["tracker"]["events"] == events[last_user:]
+    assert call["tracker"]["slots"] == tracker.current_slot_values() and "domain" in call
+    monkeypatch.setattr(patches, "TURN_EVENTS_ONLY", False)  # Rasa's request, exactly
+    assert action._action_call_format(tracker, domain) == {
+        "next_action": "action_give_assessment", "sender_id": tracker.sender_id,
+        "tracker": tracker.current_state(EventVerbosity.ALL), "version": rasa.__version__, "domain": domain.as_dict()}
+    selective = RemoteAction("action_give_assessment",
+                             EndpointConfig("http://localhost:1/webhook", enable_selective_domain=True))
+    assert "domain" not in selective._action_call_format(tracker, domain)
+
+
+def test_actions_read_no_event_before_the_latest_user_message():
+    """What patch 7 relies on: in actions/, `tracker.events` is only walked backwards
+    up to the latest user message."""
+    import ast
+
+    from tests.servers import ROOT
+
+    for path in sorted((ROOT / "actions").glob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Attribute) and node.attr == "events":
+                source = ast.get_source_segment(path.read_text(encoding="utf-8"), node)
+                loop = next((n for n in ast.walk(tree) if isinstance(n, ast.For)
+                             and ast.get_source_segment(path.read_text(encoding="utf-8"), n.iter) ==
+                             f"reversed({source})"), None)
+                assert loop is not None, f"{path.name}: {source} used other than in `for ... in reversed(...)`"
+                body = ast.get_source_segment(path.read_text(encoding="utf-8"), loop)
+                assert '"user"' in body and "return" in body, f"{path.name}: the walk must stop at the user message"
+
+
+# ---------------------------------------------------------------- 8: debug copies
+def test_debug_arguments_are_copied_only_when_debug_logging_is_on():
+    import logging
+
+    import structlog
+    from rasa.core import processor
+    from rasa.core.actions import forms
+    from rasa.core.policies import rule_policy
+
+    patches.apply()
+    value = {"events": [{"event": "slot"}]}
+    saved = structlog.get_config()
+    try:
+        structlog.configure(wrapper_class=structlog.make_filtering_bound_logger(logging.INFO))
+        for module in (processor, forms, rule_policy):
+            assert module.copy.deepcopy(value) is value
+        structlog.configure(wrapper_class=structlog.make_filtering_bound_logger(logging.DEBUG))
+        copied = processor.copy.deepcopy(value)
+        assert copied == value and copied is not value and copied["events"] is not value["events"]
+        assert processor.copy.copy(value) == value  # everything else is the copy module's
+    finally:
+        structlog.configure(**saved)
