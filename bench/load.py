@@ -1,6 +1,7 @@
 """REST load client for the benchmark: realistic conversations, one sender id each.
 
     python -m bench.load --url http://127.0.0.1:5005 --bot ours --concurrency 10 --duration 20
+    python -m bench.load --url http://127.0.0.1:5005 --bot ours --long 120
 
 Each virtual user holds one conversation at a time over the REST channel
 (POST /webhooks/rest/webhook), waits for the reply before it sends the next
@@ -14,6 +15,11 @@ conversation with a new sender id when one ends.
          doctor?" (half the time) and a goodbye.
   stock  the `rasa init` bot's mood flow: a greeting, a mood, an answer to
          "Did that help you?" when it asks, sometimes "are you a bot?", bye.
+
+--long N: ONE conversation of N messages, one sender, one message at a time
+(LONG_SCRIPTS: ours the interview, then follow-up questions, then the symptoms
+again and so on; stock its mood flow again and again); prints the mean latency
+per block of 20 messages, so a cost that grows with the conversation shows.
 
 Latency is measured by the client around each request (connect, send, the
 whole reply read), in milliseconds.
@@ -144,6 +150,76 @@ class StockMoodChat:
 SCRIPTS = {"ours": PatientInterview, "stock": StockMoodChat}
 
 
+# ---------------------------------------------------------------- long conversations
+# One conversation that goes on (issue 15): the same sender keeps talking, so every
+# message lands on a longer stored history.
+FOLLOW_UPS = [
+    "what is sciatica?",
+    "why do you ask?",
+    "what should I tell my doctor?",
+    "how can my back make my knee hurt?",
+    "what can I do at home?",
+    "thanks",
+    "is it serious?",
+    "hi",
+    "should I rest or keep moving?",
+    "ok thank you",
+]
+
+
+class LongPatient:
+    """Ours: a greeting, the symptoms, the whole interview (answered as asked), then
+    follow-up questions (FOLLOW_UPS, cycling), then the symptoms again and so on,
+    never ending by itself: the caller stops after as many messages as it wants."""
+
+    def __init__(self, rng: random.Random, screening: set):
+        self.rng, self.screening = rng, screening
+        self.stage, self.asked_why, self.follow = "start", False, 0
+
+    def next_message(self, reply: Optional[list]) -> Optional[str]:
+        rng = self.rng
+        if self.stage == "start":
+            self.stage = "symptoms"
+            return rng.choice(GREETINGS)
+        if self.stage == "symptoms":
+            self.stage = "interview"
+            return rng.choice(SYMPTOMS)
+        if self.stage == "interview":
+            question = next((m for m in reversed(reply or []) if m.get("buttons")), None)
+            if question is not None:
+                if (question.get("text") or "").strip() in self.screening:
+                    return rng.choice(NO)
+                if not self.asked_why:
+                    self.asked_why = True
+                    return "why do you ask?"
+                return rng.choice(YES if rng.random() < 0.5 else NO)
+            self.stage, self.follow = "follow_up", 0
+        if self.stage == "follow_up":
+            if self.follow < len(FOLLOW_UPS):
+                self.follow += 1
+                return FOLLOW_UPS[self.follow - 1]
+            self.stage, self.asked_why = "symptoms", False
+            return self.next_message(reply)
+        return None
+
+
+class LongMoodChat:
+    """Stock: its mood flow (StockMoodChat) again and again, in one conversation."""
+
+    def __init__(self, rng: random.Random, screening: set = frozenset()):
+        self.rng, self.chat = rng, StockMoodChat(rng)
+
+    def next_message(self, reply: Optional[list]) -> Optional[str]:
+        text = self.chat.next_message(reply)
+        if text is None:
+            self.chat = StockMoodChat(self.rng)
+            text = self.chat.next_message(None)
+        return text
+
+
+LONG_SCRIPTS = {"ours": LongPatient, "stock": LongMoodChat}
+
+
 # ---------------------------------------------------------------- client
 @dataclass
 class Sample:
@@ -238,6 +314,32 @@ async def concurrent(url: str, bot: str, concurrency: int, duration: float, seed
     return run
 
 
+async def long_conversation(url: str, bot: str, messages: int, seed: int = 3, tag: str = "long") -> Run:
+    """One conversation of `messages` messages (LONG_SCRIPTS), one at a time, in order."""
+    run, screening = Run(), screening_questions()
+    script = LONG_SCRIPTS[bot](random.Random(seed), screening)
+    reply = None
+    async with _session(1) as session:
+        start = time.monotonic()
+        while len(run.samples) < messages:
+            text = script.next_message(reply)
+            sample, reply = await send(session, url, f"bench-{tag}-{seed}", text)
+            run.samples.append(sample)
+            run.transcript.append({"user": text, "bot": [m.get("text") for m in reply or []], "ms": round(sample.ms, 1)})
+        run.wall_s = time.monotonic() - start
+    run.conversations = 1
+    return run
+
+
+def blocks(run: Run, size: int = 20) -> List[Optional[float]]:
+    """Mean latency (ms) of messages 1..size, size+1..2*size, ... of a run, in order."""
+    out = []
+    for i in range(0, len(run.samples), size):
+        ok = [s.ms for s in run.samples[i:i + size] if s.ok]
+        out.append(round(sum(ok) / len(ok), 1) if ok else None)
+    return out
+
+
 def percentile(values: List[float], q: float) -> Optional[float]:
     if not values:
         return None
@@ -272,9 +374,13 @@ def main(argv=None) -> None:
     parser.add_argument("--concurrency", type=int, default=1)
     parser.add_argument("--duration", type=float, default=10.0, help="seconds (concurrent mode)")
     parser.add_argument("--messages", type=int, default=0, help="send this many, one conversation at a time, instead")
+    parser.add_argument("--long", type=int, default=0,
+                        help="one conversation of this many messages instead; prints the mean per block of 20")
     parser.add_argument("--show", action="store_true", help="print the first conversation")
     args = parser.parse_args(argv)
-    if args.messages:
+    if args.long:
+        run = asyncio.run(long_conversation(args.url, args.bot, args.long))
+    elif args.messages:
         run = asyncio.run(sequential(args.url, args.bot, args.messages))
     else:
         run = asyncio.run(concurrent(args.url, args.bot, args.concurrency, args.duration))
@@ -283,7 +389,10 @@ def main(argv=None) -> None:
             print(f"> {turn['user']}  ({turn['ms']} ms)")
             for text in turn["bot"]:
                 print(f"  {text}")
-    print(json.dumps(summary(run), indent=2))
+    result = summary(run)
+    if args.long:
+        result["blocks_of_20_mean_ms"] = blocks(run)
+    print(json.dumps(result, indent=2))
 
 
 if __name__ == "__main__":

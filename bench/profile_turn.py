@@ -1,7 +1,7 @@
 """Where the time of one message goes in our bot: timers around Rasa's steps, in process.
 
     python -m bench.profile_turn [--model models/knee.tar.gz] [--action-url URL]
-                                 [--messages 40] [--json out.json]
+                                 [--messages 40] [--long 120] [--json out.json]
 
 Loads the model in this process with a SQLite tracker store (in a temporary
 folder) and the action server at --action-url (one is started when none is
@@ -18,6 +18,15 @@ time spent in:
                    payload (RemoteAction._action_call_format)
   tracker store    SQLTrackerStore.retrieve / save (SQLite through adapters.stores.tracker_store, as
                    `make run`: one kept connection, WAL; commit included)
+
+and, across those parts, what costs more in a longer conversation: events turned
+into a tracker (deserialised and replayed), tracker copies, applied_events, the
+policies' states, the tracker as a dict for the action server, the session check.
+
+--long N then plays ONE conversation of N messages (bench/load.py LONG_SCRIPTS:
+the interview, then follow-up questions, again and again) and breaks it down per
+block of 20 messages, with the action-server payload and the number of events the
+store reads for the conversation (its current session) after each block.
 
 --bot stock --model <rasa init model> profiles the stock bot the same way
 (mood-flow messages, no action server, in-memory tracker store).
@@ -42,16 +51,15 @@ import tempfile
 import time
 from collections import defaultdict
 from pathlib import Path
-from typing import Callable, Dict, List
+from typing import Callable, Dict, List, Optional
 
 ROOT = Path(__file__).resolve().parents[1]
 
 _turn: Dict[str, float] = defaultdict(float)
 _calls: Dict[str, int] = defaultdict(int)
 _phase: List[str] = ["other"]
-_turn_actions: List[str] = []
-_payload_bytes: List[int] = []
-_remote_actions: Dict[str, int] = defaultdict(int)  # action name -> calls, over the timed messages
+_turn_actions: List[str] = []  # action server calls of the current message
+_payload_bytes: List[int] = []  # their JSON sizes
 
 
 def _record(key: str, seconds: float) -> None:
@@ -114,6 +122,16 @@ def instrument() -> None:
     for store in (SQLTrackerStore, InMemoryTrackerStore):
         _wrap(store, "retrieve", lambda s: "store_retrieve")
         _wrap(store, "save", lambda s: "store_save")
+    # Where a longer conversation costs more (cross-cutting: these overlap the parts above).
+    from rasa.shared.core.domain import Domain
+    from rasa.shared.core.trackers import DialogueStateTracker
+
+    _wrap(DialogueStateTracker, "from_dict", lambda s: "x_from_dict")
+    _wrap(DialogueStateTracker, "copy", lambda s: "x_copy")
+    _wrap(DialogueStateTracker, "applied_events", lambda s: "x_applied_events")
+    _wrap(DialogueStateTracker, "current_state", lambda s: "x_current_state")
+    _wrap(Domain, "states_for_tracker_history", lambda s: "x_past_states")
+    _wrap(MessageProcessor, "_update_tracker_session", lambda s: "x_session")
 
     original_request = EndpointConfig.request
 
@@ -168,10 +186,18 @@ def breakdown(turns: List[Dict[str, float]], calls: List[Dict[str, int]]) -> Lis
     rows.append({"part": "rest (processor, events, responses, lock, session)", "key": "rest",
                  "median_ms": round(statistics.median(rest), 2), "mean_ms": round(statistics.mean(rest), 2),
                  "calls": 0.0})
+    rows += [
+        row("across the parts above: events to a tracker (from_dict: deserialise + replay)", "x_from_dict"),
+        row("across the parts above: tracker copies (replay of every event)", "x_copy"),
+        row("across the parts above: applied_events (walk of every event)", "x_applied_events"),
+        row("across the parts above: states for the policies (past_states)", "x_past_states"),
+        row("across the parts above: tracker to a dict (current_state)", "x_current_state"),
+        row("across the parts above: session check / start (_update_tracker_session)", "x_session"),
+    ]
     return rows
 
 
-async def play(bot: str, model: Path, endpoints_file: Path, messages: int, warmup: int) -> Dict:
+async def play(bot: str, model: Path, endpoints_file: Path, messages: int, warmup: int, long: int = 0) -> Dict:
     from rasa.core.agent import load_agent
     from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
     from rasa.core.utils import AvailableEndpoints
@@ -180,7 +206,7 @@ async def play(bot: str, model: Path, endpoints_file: Path, messages: int, warmu
     from rasa.utils.log_utils import configure_structlog
     from rasa.utils.tensorflow import environment as tf_env
 
-    from bench.load import SCRIPTS, screening_questions
+    from bench.load import LONG_SCRIPTS, SCRIPTS, screening_questions
 
     # logging as `rasa run` sets it up (INFO unless LOG_LEVEL says otherwise)
     configure_logging_and_warnings(None, None, warn_only_once=True, filter_repeated_logs=True)
@@ -195,40 +221,92 @@ async def play(bot: str, model: Path, endpoints_file: Path, messages: int, warmu
     load_s = time.perf_counter() - start
     instrument()
     screening = screening_questions()
-    turns, calls, texts = [], [], []
-    conversation = 0
-    while len(turns) < messages:
+
+    async def handle(text: str, sender: str, record: Optional[Dict]) -> list:
+        channel = CollectingOutputChannel()
+        _turn.clear()
+        _calls.clear()
+        _turn_actions.clear()
+        _payload_bytes.clear()
+        await agent.handle_message(UserMessage(text, channel, sender))
+        if record is not None:
+            for name in _turn_actions:
+                record["actions"][name] += 1
+            record["turns"].append(dict(_turn))
+            record["calls"].append(dict(_calls))
+            record["texts"].append(text)
+            record["payload"].append(list(_payload_bytes))
+            tracker = await agent.tracker_store.retrieve(sender)
+            record["events"].append(len(tracker.events) if tracker else 0)
+        return channel.messages
+
+    def new_record() -> Dict:
+        return {"turns": [], "calls": [], "texts": [], "payload": [], "events": [], "actions": defaultdict(int)}
+
+    # patient interviews (short conversations), after `warmup` untimed messages
+    short, conversation = new_record(), 0
+    while warmup > 0 or len(short["turns"]) < messages:
         script = SCRIPTS[bot](random.Random(conversation), screening)
         sender, reply = f"profile-{conversation}", None
-        while len(turns) < messages:
+        while warmup > 0 or len(short["turns"]) < messages:
             text = script.next_message(reply)
             if text is None:
                 break
-            channel = CollectingOutputChannel()
-            _turn.clear()
-            _calls.clear()
-            _turn_actions.clear()
-            await agent.handle_message(UserMessage(text, channel, sender))
-            reply = channel.messages
-            if warmup > 0:
-                warmup -= 1
-                continue
-            for name in _turn_actions:
-                _remote_actions[name] += 1
-            turns.append(dict(_turn))
-            calls.append(dict(_calls))
-            texts.append(text)
+            reply = await handle(text, sender, short if warmup <= 0 else None)
+            warmup -= 1
         conversation += 1
+    result = {"model_load_s": round(load_s, 1), **summarise(short)}
+    if long:
+        # one conversation of `long` messages (bench/load.py LONG_SCRIPTS)
+        record, script, reply = new_record(), LONG_SCRIPTS[bot](random.Random(3), screening), None
+        while len(record["turns"]) < long:
+            reply = await handle(script.next_message(reply), "profile-long", record)
+        result["long"] = {
+            **summarise(record),
+            "blocks": [breakdown(record["turns"][i:i + BLOCK], record["calls"][i:i + BLOCK])
+                       for i in range(0, long, BLOCK)],
+            "payload_kb_per_block": [_mean_kb(record["payload"][i:i + BLOCK]) for i in range(0, long, BLOCK)],
+        }
+    return result
+
+
+BLOCK = 20  # messages per block of a long conversation
+
+
+def _mean_kb(payloads: List[List[int]]) -> Optional[float]:
+    """Mean size in kB of the action-server payloads of some messages."""
+    sizes = [size for message in payloads for size in message]
+    return round(statistics.mean(sizes) / 1024, 1) if sizes else None
+
+
+def summarise(record: Dict) -> Dict:
+    """The breakdown of a series of timed messages, and what else was seen."""
+    turns = record["turns"]
     return {
-        "model_load_s": round(load_s, 1),
         "messages": len(turns),
-        "breakdown": breakdown(turns, calls),
-        "action_payload_kb_mean": round(statistics.mean(_payload_bytes) / 1024, 1) if _payload_bytes else None,
+        "breakdown": breakdown(turns, record["calls"]),
+        "action_payload_kb_mean": _mean_kb(record["payload"]),
         "remote_actions_per_message": {k: round(v / max(len(turns), 1), 2)
-                                       for k, v in sorted(_remote_actions.items(), key=lambda kv: -kv[1])},
+                                       for k, v in sorted(record["actions"].items(), key=lambda kv: -kv[1])},
         "per_message_total_ms": [round(t.get("total", 0) * 1000, 1) for t in turns],
-        "texts": texts,
+        "texts": record["texts"],
+        # events the store returns for the conversation after each message (its current session)
+        "events_loaded": record["events"],
     }
+
+
+def print_long(long: Dict) -> None:
+    print()
+    print(f"one conversation of {long['messages']} messages, mean ms per block of {BLOCK}:")
+    starts = range(1, len(long["blocks"]) * BLOCK, BLOCK)
+    print(f"{'part':<60}" + "".join(f"{f'{i}-{i + BLOCK - 1}':>9}" for i in starts))
+    for row in long["blocks"][0]:
+        values = [next((r["mean_ms"] for r in block if r["key"] == row["key"]), 0.0) for block in long["blocks"]]
+        print(f"{row['part'].replace('↳', '  -')[:59]:<60}" + "".join(f"{v:>9.1f}" for v in values))
+    print(f"{'action-server payload, mean kB per call':<60}"
+          + "".join(f"{v if v is not None else 0:>9.1f}" for v in long["payload_kb_per_block"]))
+    print(f"{'events the store reads, after the block':<60}"
+          + "".join(f"{v:>9}" for v in long["events_loaded"][BLOCK - 1::BLOCK]))
 
 
 def main(argv=None) -> None:
@@ -240,6 +318,9 @@ def main(argv=None) -> None:
     parser.add_argument("--action-url", help="a running action server's webhook URL (else one is started)")
     parser.add_argument("--messages", type=int, default=40)
     parser.add_argument("--warmup", type=int, default=10, help="messages played first and not timed")
+    parser.add_argument("--long", type=int, default=0,
+                        help="then time one conversation of this many messages (bench/load.py LONG_SCRIPTS) and "
+                             "break it down per block of 20")
     parser.add_argument("--json", type=Path)
     parser.add_argument("--preload", type=Path, help="run this Python file first (a proposal: e.g. a file that patches Rasa)")
     parser.add_argument("--workdir", type=Path, help="folder for the SQLite tracker store (default: temporary)")
@@ -260,12 +341,14 @@ def main(argv=None) -> None:
             port = free_port()
             actions = start_action_server(port, workdir / "actions.log")
             action_url = f"http://127.0.0.1:{port}/webhook"
-        endpoints = workdir / "endpoints.yml"
-        text = f'action_endpoint:\n  url: "{action_url}"\n' if args.bot == "ours" else ""
-        if args.bot == "ours" and args.tracker_store == "sql":
-            text += f"tracker_store:\n  type: adapters.stores.tracker_store.KneeSQLTrackerStore\n  dialect: sqlite\n  db: {workdir / 'tracker.db'}\n"
-        endpoints.write_text(text or "{}\n")
-        result = asyncio.run(play(args.bot, args.model, endpoints, args.messages, args.warmup))
+        if args.bot == "ours":
+            from bench.ours import endpoints_for
+
+            endpoints = endpoints_for(workdir, action_url, args.tracker_store)
+        else:
+            endpoints = workdir / "endpoints.yml"
+            endpoints.write_text("{}\n")
+        result = asyncio.run(play(args.bot, args.model, endpoints, args.messages, args.warmup, args.long))
         result.update(bot=args.bot, tracker_store="memory" if args.bot == "stock" else args.tracker_store,
                       preload=str(args.preload) if args.preload else None)
     finally:
@@ -281,6 +364,8 @@ def main(argv=None) -> None:
     print(f"{'part':<60}{'median ms':>10}{'mean ms':>9}{'calls':>7}")
     for row in result["breakdown"]:
         print(f"{row['part'].replace('↳', '  -'):<60}{row['median_ms']:>10.1f}{row['mean_ms']:>9.1f}{row['calls']:>7.1f}")
+    if result.get("long"):
+        print_long(result["long"])
     if args.json:
         args.json.write_text(json.dumps(result, indent=2))
 
