@@ -16,7 +16,8 @@ from typing import Any, Mapping, Optional
 from bot.knowledge import load
 
 RETRIEVAL_INTENT = "faq"
-# What the bot does with a message it will not answer from the FAQ, by cause.
+# The outcome of a message the bot declines honestly: an FAQ question it is
+# unsure of, or a message NLU found out of scope or could not place.
 CANNOT_ANSWER = "cannot_answer"
 DECLINING_INTENTS = ("out_of_scope", "nlu_fallback")
 
