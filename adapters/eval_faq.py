@@ -29,12 +29,15 @@ def main() -> None:
     parser.add_argument("--json", type=Path, help="also write every figure and error as JSON here")
     args = parser.parse_args()
 
-    warnings.filterwarnings("ignore")  # Rasa's and TensorFlow's import-time noise, not findings
-    logging.getLogger().setLevel(logging.ERROR)
     from rasa.core.agent import Agent
     from rasa.utils.log_utils import configure_structlog
 
+    # The libraries' deprecation notices while the model loads are not findings
+    # (set after Rasa's imports, which reset the filters).
+    warnings.filterwarnings("ignore")
+    logging.getLogger().setLevel(logging.ERROR)
     configure_structlog(logging.ERROR)  # else every parse is logged at debug level on stdout
+
     question_sets = [load_question_set(path) for path in args.sets]
     texts = sorted({t for qs in question_sets for t in [q for q, _ in qs.questions] + qs.out_of_scope})
     agent = Agent.load(str(args.model))
