@@ -4,7 +4,7 @@ import pytest
 from actions.assessment import ActionClinicianSummary, ActionGiveAssessment
 from actions.interview import ASK_ACTIONS, ActionExplainWhy
 from actions.tracking import ActionTrackFeatures
-from bot.knowledge import interview_order, screening
+from bot.knowledge import interview_order, screen_id, screening
 from tests.actions.conftest import feature, responses, slot_events
 
 SCREEN = screening()
@@ -60,7 +60,7 @@ async def track(make_tracker, dispatcher, domain, **kwargs):
 
 
 async def test_form_asks_the_screen_first_then_stops_on_red_flag(make_tracker, dispatcher, domain):
-    assert first_empty(await track(make_tracker, dispatcher, domain), domain) == SCREEN[0]
+    assert first_empty(await track(make_tracker, dispatcher, domain), domain) == screen_id()
     flagged = await track(make_tracker, dispatcher, domain, entities=[feature("both_legs")])
     assert first_empty(flagged, domain) is None
     assert flagged["bladder_bowel_change"] == "not_asked"
@@ -86,7 +86,7 @@ async def test_a_question_marked_not_asked_is_reopened_when_the_plan_comes_back_
 
 
 def test_the_form_order_is_the_interview_order(domain):
-    assert domain["forms"]["interview_form"]["required_slots"] == SCREEN + interview_order()
+    assert domain["forms"]["interview_form"]["required_slots"] == [screen_id()] + SCREEN + interview_order()
 
 
 def test_every_interview_feature_has_an_ask_action_in_the_domain(domain):
