@@ -10,6 +10,7 @@ otherwise says honestly that it cannot answer.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any, Mapping, Optional
 
@@ -41,6 +42,11 @@ def match(parse: Mapping[str, Any]) -> Match:
     first = float(response.get("confidence") or (confidences[0] if confidences else 0.0))
     second = confidences[1] if len(confidences) > 1 else 0.0
     return Match(key=key, confidence=first, margin=first - second)
+
+
+def names_own_body_part(text: str) -> bool:
+    """Whether a message speaks of the person's own knee, leg or back (bot/data/faq.yml)."""
+    return bool(re.search(load("faq.yml")["own_body_part"], text or "", re.IGNORECASE))
 
 
 def thresholds() -> Mapping[str, float]:

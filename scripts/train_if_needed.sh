@@ -11,7 +11,7 @@ FINGERPRINT=models/.fingerprint
 
 inputs() {
   find data bot/nlp bot/data/lexicon.yml bot/data/context_rules.yml bot/data/features.yml \
-       adapters/pipeline/clinical_features.py adapters/pipeline/input_guard.py domain.yml config.yml constraints.txt \
+       adapters/pipeline domain.yml config.yml constraints.txt \
        -type f \( -name '*.yml' -o -name '*.py' -o -name '*.txt' \) 2>/dev/null | LC_ALL=C sort
 }
 want=$(inputs | xargs sha256sum | sha256sum | cut -c1-16)
