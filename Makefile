@@ -12,7 +12,7 @@ export RASA_TELEMETRY_ENABLED := false
 
 .PHONY: help setup nlp train run shell test test-unit test-conversations validate \
         eval-nlu eval-faq crossval bench clean lock
-.PHONY: forget export
+.PHONY: forget export simulate
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-20s %s\n", $$1, $$2}'
@@ -56,6 +56,10 @@ eval-nlu: nlp  ## extraction P/R/F1, red flags, false alarms: real messages (tun
 
 eval-faq: train  ## FAQ: top-1 accuracy, confusions and out-of-scope honest answers (tests/faq_eval: dev, then held-out)
 	$(PY) -m adapters.eval_faq tests/faq_eval/dev.yml tests/faq_eval/heldout.yml --json results/faq_eval.json
+
+simulate: train  ## 40 simulated patients answering in their own words (both answer banks): triage, assessment, answers read, questions
+	$(PY) -m tests.simulated.simulate --json results/simulated_main.json
+	$(PY) -m tests.simulated.simulate --bank heldout --json results/simulated_heldout.json
 
 crossval: setup  ## Rasa NLU cross-validation; report kept in results/crossval
 	$(RASA) test nlu --nlu data/nlu.yml --cross-validation --folds 3 --out results/crossval
