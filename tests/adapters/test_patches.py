@@ -453,3 +453,65 @@ def test_debug_arguments_are_copied_only_when_debug_logging_is_on():
         assert processor.copy.copy(value) == value  # everything else is the copy module's
     finally:
         structlog.configure(**saved)
+
+
+# ---------------------------------------------------------------- 9: messages at once
+async def test_the_gate_admits_its_size_and_then_first_come_first_served():
+    import asyncio
+
+    gate, order, running = patches.Gate(2), [], []
+
+    async def message(n):
+        async with gate:
+            running.append(n)
+            assert len(running) <= 2
+            order.append(n)
+            await asyncio.sleep(0.01 if n < 2 else 0)
+            running.remove(n)
+
+    tasks = [asyncio.ensure_future(message(n)) for n in range(6)]
+    await asyncio.sleep(0)
+    late = asyncio.ensure_future(message(6))  # comes while the others wait: served last
+    await asyncio.gather(*tasks, late)
+    assert order == list(range(7))
+    assert gate.free == 2 and not gate.waiting
+
+
+async def test_a_cancelled_waiter_gives_its_turn_on():
+    import asyncio
+
+    gate = patches.Gate(1)
+    await gate.__aenter__()
+    waiter = asyncio.ensure_future(gate.__aenter__())
+    after = asyncio.ensure_future(gate.__aenter__())
+    await asyncio.sleep(0)
+    gate.release()  # the first waiter is handed the slot ...
+    waiter.cancel()  # ... and cancelled before it runs: the slot goes on
+    for _ in range(3):
+        await asyncio.sleep(0)
+    assert after.done() and waiter.cancelled()
+    gate.release()
+    assert gate.free == 1 and not gate.waiting
+
+
+async def test_messages_are_handled_at_most_messages_at_once(monkeypatch):
+    import asyncio
+
+    from rasa.core.processor import MessageProcessor
+
+    patches.apply()
+    assert MessageProcessor.handle_message is patches.handle_message
+    inside, most = [], []
+
+    async def rasa_handle(self, message):
+        inside.append(message)
+        most.append(len(inside))
+        await asyncio.sleep(0.005)
+        inside.remove(message)
+        return [message]
+
+    monkeypatch.setattr(patches, "_rasa_handle_message", rasa_handle)
+    monkeypatch.setattr(patches, "MESSAGES_AT_ONCE", 3)
+    monkeypatch.setattr(patches, "_gates", __import__("weakref").WeakKeyDictionary())
+    replies = await asyncio.gather(*(patches.handle_message(None, n) for n in range(10)))
+    assert replies == [[n] for n in range(10)] and max(most) == 3
