@@ -349,16 +349,25 @@ def percentile(values: List[float], q: float) -> Optional[float]:
     return values[lo] + (values[hi] - values[lo]) * (k - lo)
 
 
-def summary(run: Run) -> Dict[str, float]:
-    ok = [s.ms for s in run.samples if s.ok]
-    done = [s.start + s.ms / 1000 for s in run.samples]
-    span = (max(done) - min(s.start for s in run.samples)) if run.samples else 0.0
+def _span(run: Run) -> float:
+    """Seconds from the run's first send to its last reply."""
+    if not run.samples:
+        return 0.0
+    return max(s.start + s.ms / 1000 for s in run.samples) - min(s.start for s in run.samples)
+
+
+def summary(*runs: Run) -> Dict[str, float]:
+    """Latency percentiles over every message of the runs; throughput = completed
+    messages / the time the runs took (each from its first send to its last reply)."""
+    samples = [s for run in runs for s in run.samples]
+    ok = [s.ms for s in samples if s.ok]
+    span = sum(_span(run) for run in runs)
     return {
-        "messages": len(run.samples),
-        "errors": sum(not s.ok for s in run.samples),
-        "empty_replies": sum(s.empty for s in run.samples),
-        "conversations": run.conversations,
-        "wall_s": round(run.wall_s, 2),
+        "messages": len(samples),
+        "errors": sum(not s.ok for s in samples),
+        "empty_replies": sum(s.empty for s in samples),
+        "conversations": sum(run.conversations for run in runs),
+        "wall_s": round(sum(run.wall_s for run in runs), 2),
         "throughput_msg_s": round(len(ok) / span, 2) if span else 0.0,
         "p50_ms": round(percentile(ok, 50), 1) if ok else None,
         "p95_ms": round(percentile(ok, 95), 1) if ok else None,

@@ -1,6 +1,7 @@
-"""What the benchmark measures on a running bot, in order: RSS after load, a warm-up,
-one conversation at a time, long conversations, the concurrency levels, RSS again;
-and the accuracy of our NLU (bot.eval_nlu on the development set)."""
+"""What the benchmark measures on the running bots, in order: a warm-up, one
+conversation at a time, long conversations, the concurrency levels, RSS again (the
+bots taking turns within each phase); and the accuracy of our NLU (bot.eval_nlu on
+the development set)."""
 from __future__ import annotations
 
 import asyncio
@@ -24,53 +25,82 @@ def rss_mb(server: Dict, field: str = "VmRSS") -> Dict[str, float]:
     return {**{k: mb(v) for k, v in kb.items()}, "total": mb(sum(kb.values()))}
 
 
-def long_conversations(url: str, bot: str, messages: int, runs: int) -> Dict:
-    """`runs` conversations of `messages` messages each, one message at a time
-    (bench/load.py LONG_SCRIPTS, a different seed each); mean latency per block of 20."""
-    per_run: List[List[float]] = []
-    transcript: List[dict] = []
-    errors = 0
-    for seed in range(runs):
-        run = asyncio.run(load.long_conversation(url, bot, messages, seed=seed, tag=f"long-{bot}"))
-        per_run.append(load.blocks(run))
-        errors += sum(not s.ok for s in run.samples)
-        transcript = transcript or run.transcript
-    columns = list(zip(*per_run))
-    return {
-        "messages": messages,
-        "runs": per_run,
-        "block_mean_ms": [round(statistics.mean(c), 1) for c in columns],
-        "block_min_ms": [min(c) for c in columns],
-        "block_max_ms": [max(c) for c in columns],
-        "errors": errors,
-        "transcript": transcript,
-    }
+def turns(bots: List[str], parts: int) -> List[List[str]]:
+    """The order the bots take turns in, part by part: ours, stock, then stock, ours, ...
+    (ABBA), so that a machine getting busier or quieter during a phase weighs on both."""
+    return [list(bots) if part % 2 == 0 else list(reversed(bots)) for part in range(parts)]
 
 
-def measure(bot: str, server: Dict, args) -> Dict:
-    """RSS after load, sequential latency, long conversations, the concurrency levels, RSS."""
-    result = {"cold_start_s": round(server["cold_s"], 2), "rss_after_load_mb": rss_mb(server)}
-    log(f"{bot}: cold start {server['cold_s']:.1f} s, RSS after load {result['rss_after_load_mb']}")
+def long_conversations(servers: Dict[str, Dict], messages: int, runs: int) -> Dict[str, Dict]:
+    """`runs` conversations of `messages` messages per bot, one message at a time
+    (bench/load.py LONG_SCRIPTS, a different seed each), the bots taking turns; the mean
+    latency per block of 20."""
+    per_run: Dict[str, List[List[float]]] = {bot: [] for bot in servers}
+    transcripts: Dict[str, List[dict]] = {bot: [] for bot in servers}
+    errors = {bot: 0 for bot in servers}
+    for seed, order in enumerate(turns(list(servers), runs)):
+        for bot in order:
+            run = asyncio.run(load.long_conversation(servers[bot]["url"], bot, messages, seed=seed, tag=f"long-{bot}"))
+            per_run[bot].append(load.blocks(run))
+            errors[bot] += sum(not s.ok for s in run.samples)
+            transcripts[bot] = transcripts[bot] or run.transcript
+    out = {}
+    for bot, runs_of_bot in per_run.items():
+        columns = list(zip(*runs_of_bot))
+        out[bot] = {
+            "messages": messages,
+            "runs": runs_of_bot,
+            "block_mean_ms": [round(statistics.mean(c), 1) for c in columns],
+            "block_min_ms": [min(c) for c in columns],
+            "block_max_ms": [max(c) for c in columns],
+            "errors": errors[bot],
+            "transcript": transcripts[bot],
+        }
+    return out
 
-    asyncio.run(load.sequential(server["url"], bot, args.warmup_messages, seed=99, tag="warmup"))
-    run = asyncio.run(load.sequential(server["url"], bot, args.messages, seed=1))
-    result["sequential"] = load.summary(run)
-    result["sequential_transcript"] = run.transcript
-    log(f"{bot}: one conversation at a time: {result['sequential']}")
+
+def measure(servers: Dict[str, Dict], args) -> Dict[str, Dict]:
+    """Every bot's servers are up (each started alone: cold start and RSS after load are
+    in `servers`). Then, the bots taking turns within each phase: a warm-up, one
+    conversation at a time, long conversations, each concurrency level; RSS again."""
+    bots = list(servers)
+    result: Dict[str, Dict] = {bot: {"cold_start_s": round(servers[bot]["cold_s"], 2),
+                                     "rss_after_load_mb": servers[bot]["rss_after_load_mb"]} for bot in bots}
+    for bot in bots:
+        asyncio.run(load.sequential(servers[bot]["url"], bot, args.warmup_messages, seed=99, tag="warmup"))
+
+    parts = 2  # each phase in two halves, ABBA
+    sequential: Dict[str, list] = {bot: [] for bot in bots}
+    for part, order in enumerate(turns(bots, parts)):
+        for bot in order:
+            sequential[bot].append(asyncio.run(load.sequential(
+                servers[bot]["url"], bot, args.messages // parts, seed=1 + part, tag=f"seq{part}")))
+    for bot in bots:
+        result[bot]["sequential"] = load.summary(*sequential[bot])
+        result[bot]["sequential_transcript"] = sequential[bot][0].transcript
+        log(f"{bot}: one conversation at a time: {result[bot]['sequential']}")
 
     if args.long_messages:
-        result["long"] = long_conversations(server["url"], bot, args.long_messages, args.long_runs)
-        log(f"{bot}: {args.long_runs} conversation(s) of {args.long_messages} messages, mean ms per block of 20: "
-            f"{result['long']['block_mean_ms']}")
+        for bot, long in long_conversations(servers, args.long_messages, args.long_runs).items():
+            result[bot]["long"] = long
+            log(f"{bot}: {args.long_runs} conversation(s) of {args.long_messages} messages, mean ms per block "
+                f"of 20: {long['block_mean_ms']}")
 
-    result["levels"] = {}
+    for bot in bots:
+        result[bot]["levels"] = {}
     for level in args.levels:
-        run = asyncio.run(load.concurrent(server["url"], bot, level, args.duration))
-        result["levels"][str(level)] = load.summary(run)
-        log(f"{bot}: {level} concurrent: {result['levels'][str(level)]}")
+        runs: Dict[str, list] = {bot: [] for bot in bots}
+        for part, order in enumerate(turns(bots, parts)):
+            for bot in order:
+                runs[bot].append(asyncio.run(load.concurrent(servers[bot]["url"], bot, level, args.duration / parts,
+                                                             seed=2 + part)))
+        for bot in bots:
+            result[bot]["levels"][str(level)] = load.summary(*runs[bot])
+            log(f"{bot}: {level} concurrent: {result[bot]['levels'][str(level)]}")
 
-    result["rss_after_load_tests_mb"] = rss_mb(server)
-    result["rss_peak_mb"] = rss_mb(server, "VmHWM")
+    for bot in bots:
+        result[bot]["rss_after_load_tests_mb"] = rss_mb(servers[bot])
+        result[bot]["rss_peak_mb"] = rss_mb(servers[bot], "VmHWM")
     return result
 
 

@@ -2,12 +2,14 @@
 
     python -m bench.run [--quick] [--write-doc] [--keep-tmp] ...
 
-Per bot: training time, cold start (process start to the first REST answer),
-RSS after load (Rasa server; ours also the action server, reported apart),
-per-message latency of sequential conversations, long conversations (120
-messages each, the mean per block of 20), and throughput + p50/p95 at 1, 10 and
-50 concurrent conversations over the REST channel (bench/load.py, in this
-process, which is not a server process). Then the accuracy of our NLU on the
+Per bot: training time, cold start (process start to the first REST answer, each
+bot started alone), RSS after load (Rasa server; ours also the action server,
+reported apart), per-message latency of sequential conversations, long
+conversations (120 messages each, the mean per block of 20), and throughput +
+p50/p95 at 1, 10 and 50 concurrent conversations over the REST channel
+(bench/load.py, in this process, which is not a server process). Both bots stay up
+and take turns within every phase (ours, stock, stock, ours), so that other work
+on a shared machine weighs on both alike. Then the accuracy of our NLU on the
 development set and, for ours, where the time of one message goes
 (bench/profile_turn.py).
 
@@ -46,7 +48,7 @@ from typing import Dict
 from bench.environment import environment, loadavg
 from bench.ours import profile_ours, start_ours, train_ours
 from bench.paths import DOC, MODEL, OUT
-from bench.phases import accuracy, measure
+from bench.phases import accuracy, measure, rss_mb
 from bench.plot import plot
 from bench.processes import Processes, log
 from bench.report import report_md, table_text, write_doc
@@ -113,28 +115,35 @@ def main(argv=None) -> int:
                                "ours_tracker_store": args.ours_tracker_store}}
     log(f"temporary folder {tmp}; levels {args.levels}, {args.duration:.0f} s each")
     try:
-        stock = None
-        if args.only != "ours":
-            stock = train_stock(p, tmp, args.stock_dir)
+        stock = train_stock(p, tmp, args.stock_dir) if args.only != "ours" else None
         ours_train = train_ours(p, tmp, args.train_ours) if args.only != "stock" else {}
 
+        # Each bot starts alone (cold start, RSS after load); then both stay up and take
+        # turns in every phase (bench/phases.py).
+        servers: Dict[str, Dict] = {}
         if args.only != "stock":
             log(f"ours: starting the action server and rasa run "
                 f"({'SQLite' if args.ours_tracker_store == 'sql' else 'in-memory'} tracker store) ...")
-            server = start_ours(p, tmp, args.ours_preload, args.ours_tracker_store)
-            data["ours"] = {**ours_train, **measure("ours", server, args)}
-            p.stop(server["rasa"])
-            if args.profile_messages:
-                data["profile"] = profile_ours(p, tmp, server["action_url"], args.profile_messages,
-                                               args.long_messages, args.ours_preload, args.ours_tracker_store)
-            p.stop(server["actions"])
-
+            servers["ours"] = start_ours(p, tmp, args.ours_preload, args.ours_tracker_store)
         if stock is not None:
             log("stock: starting rasa run ...")
-            server = start_stock(p, stock)
-            data["stock"] = {"train_s": stock["train_s"], "train_how": stock["train_how"],
-                             **measure("stock", server, args)}
+            servers["stock"] = start_stock(p, stock)
+        for bot, server in servers.items():
+            server["rss_after_load_mb"] = rss_mb(server)
+            log(f"{bot}: cold start {server['cold_s']:.1f} s, RSS after load {server['rss_after_load_mb']}")
+
+        measured = measure(servers, args)
+        if "ours" in servers:
+            data["ours"] = {**ours_train, **measured["ours"]}
+        if "stock" in servers:
+            data["stock"] = {"train_s": stock["train_s"], "train_how": stock["train_how"], **measured["stock"]}
+        for server in servers.values():
             p.stop(server["rasa"])
+        if "ours" in servers:
+            if args.profile_messages:
+                data["profile"] = profile_ours(p, tmp, servers["ours"]["action_url"], args.profile_messages,
+                                               args.long_messages, args.ours_preload, args.ours_tracker_store)
+            p.stop(servers["ours"]["actions"])
 
         log("accuracy: bot.eval_nlu on tests/nlu_eval/dev.yml ...")
         data["accuracy"] = accuracy(p, tmp)
