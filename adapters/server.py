@@ -9,8 +9,9 @@ component:
     python -m adapters.server test core ...                     # instead of `rasa test core`
 
 `adapters.patches.apply()` (read its docstring) makes the action-server response check
-and event lookup cheap, and turns a dead or failing action server into safe professional
-guidance (`bot.offline`) instead of silence. A plain `rasa run` works but has none of
+and event lookup cheap, turns a dead or failing action server into safe professional
+guidance (`bot.offline`) instead of silence, and keeps the cost of a message flat in the
+length of the conversation (sessions of bounded length, lean action-server calls). A plain `rasa run` works but has none of
 that: scripts/run.sh, scripts/shell.sh, scripts/test_conversations.sh, tests/servers.py
 and bench/ all start Rasa through this module, and tests/adapters/test_server.py checks
 that a server started this way has the patches.
