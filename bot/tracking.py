@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Dict, Iterable, List, Optional, Sequence, Tuple
 
 from bot import features
-from bot.answers import ANSWER_INTENTS, NO, SKIPPED, UNSURE, YES, answer_intents, leading_answer, read_answer  # noqa: F401
+from bot.answers import NO, SKIPPED, UNSURE, YES, answer_intents, leading_answer, read_answer  # noqa: F401  (leading_answer: re-exported for callers of bot.tracking)
 from bot.knowledge import interview_order, screen_id, screening
 
 # An answer slot the interview decided not to ask (bot.interview.form_slots).
