@@ -1,4 +1,5 @@
 """ConText over the term targets (medspaCy's rule format and semantics)."""
+import bisect
 import itertools
 from dataclasses import dataclass
 from typing import Any, Dict, List, Optional, Sequence, Set, Tuple
@@ -6,8 +7,8 @@ from typing import Any, Dict, List, Optional, Sequence, Set, Tuple
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from bot.nlp.constants import CONTEXT_PIPE, PRESENT, STATUS_ATTR, TARGETS, Pattern
-from bot.nlp.context_rules import ContextData, ModifierRule, compile_context_rules, parse_context
+from bot.nlp.constants import CONTEXT_PIPE, LOCATORS, PRESENT, STATUS_ATTR, TARGETS, Pattern
+from bot.nlp.context_rules import ContextData, ListGlue, ModifierRule, compile_context_rules, parse_context
 from bot.nlp.matcher import GatedMatcher, clip_to_targets, longest_non_overlapping
 from bot.nlp.phrases import make_tokenize
 from bot.nlp.sentencizer import sentence_bounds
@@ -35,6 +36,44 @@ class Modifier:
         if rule.max_scope:
             low, high = max(low, start - rule.max_scope), min(high, end + rule.max_scope)
         return cls(rule, start, end, low, high)
+
+    def extend_through_list(self, doc: Doc, targets: Sequence[Tuple[int, int]], locator_tokens: Set[int],
+                            glue: ListGlue, sentence_end: int) -> None:
+        """Run a `through_lists` scope on past its max_scope along a list of terms:
+        "no numbness, tingling, weakness or problems with my bladder" denies them all.
+
+        `targets` are the (start, end) of the term targets in text order.  From the
+        last target the scope reaches, the next target joins the scope while only
+        list glue (a few glue words, at least one connector, and body parts) lies
+        between them; terminations cut the scope afterwards as usual (`limit_by`).
+        """
+        if not (self.rule.through_lists and self.rule.max_scope and glue.max_gap) or self.rule.direction == "BACKWARD":
+            return
+        reached: Optional[int] = None
+        for start, end in targets[bisect.bisect_left(targets, (self.end, -1)):]:
+            if start < self.scope_end or (reached is not None and start < reached):
+                reached = end if reached is None else max(reached, end)
+                continue
+            if reached is None or start >= sentence_end or not self._glued(doc, reached, start, locator_tokens, glue):
+                break
+            reached = end
+            self.scope_end = min(sentence_end, end)
+
+    @staticmethod
+    def _glued(doc: Doc, start: int, end: int, locator_tokens: Set[int], glue: ListGlue) -> bool:
+        """Whether tokens start..end join two items of a list (adjacent items are one item)."""
+        if end <= start:
+            return True
+        count, connected = 0, False
+        for i in range(start, end):
+            if i in locator_tokens:
+                continue
+            word = doc[i].norm_
+            count += 1
+            if count > glue.max_gap or word not in glue.words:
+                return False
+            connected = connected or word in glue.connectors
+        return connected
 
     def limit_by(self, other: "Modifier") -> None:
         """Cut this scope where `other` ends it ("no numbness BUT ...")."""
@@ -106,8 +145,15 @@ class KneeContext(JsonState):
         found = longest_non_overlapping((start, end, int(key)) for key, start, end in self.matcher(doc))
         bounds = sentence_bounds(doc)
         by_sentence: Dict[Tuple[int, int], List[Modifier]] = {}
-        for start, end, rule in clip_to_targets(found, [(t.start, t.end) for t in targets]):
+        spans = sorted((t.start, t.end) for t in targets)
+        glue = self.data.lists if self.data else ListGlue()
+        locator_tokens: Optional[Set[int]] = None
+        for start, end, rule in clip_to_targets(found, spans):
             modifier = Modifier.in_sentence(self.rules[rule], start, end, bounds[start])
+            if modifier.rule.through_lists:
+                if locator_tokens is None:
+                    locator_tokens = {i for span in doc.spans.get(LOCATORS, []) for i in range(span.start, span.end)}
+                modifier.extend_through_list(doc, spans, locator_tokens, glue, bounds[start][1])
             by_sentence.setdefault(bounds[start], []).append(modifier)
         for modifiers in by_sentence.values():
             for modifier, other in itertools.permutations(modifiers, 2):

@@ -18,7 +18,9 @@ class ModifierRule:
     sentence, cut to `max_scope` tokens each way); TERMINATE rules end other
     rules' scopes; PSEUDO rules only hide the shorter modifiers they contain,
     or, when another rule lists their category in `terminated_by`, end its
-    scope (CLAUSE, PRESENT_TIME).
+    scope (CLAUSE, PRESENT_TIME).  A `through_lists` rule's forward scope
+    runs on past `max_scope` along a list of terms ("no numbness, tingling,
+    weakness or problems with my bladder"; see `ListGlue`).
     """
 
     category: str
@@ -27,6 +29,7 @@ class ModifierRule:
     terminated_by: FrozenSet[str] = frozenset()
     allowed_types: Optional[FrozenSet[str]] = None
     excluded_types: Optional[FrozenSet[str]] = None
+    through_lists: bool = False
 
     def modifies(self, label: str) -> bool:
         """Whether this rule may modify a target with this term label."""
@@ -58,6 +61,20 @@ class ContextRuleSpec:
         return (self.rule.allowed_types or frozenset()) | (self.rule.excluded_types or frozenset())
 
 
+@dataclass(frozen=True)
+class ListGlue:
+    """What may join two terms of one list (context_rules.yml `lists`).
+
+    Between the last term a scope reaches and the next term there may be
+    only `words` and locator terms (body parts), at most `max_gap` words,
+    and at least one of them a `connector` ("," "or" "nor" ...).
+    """
+
+    words: FrozenSet[str] = frozenset()
+    connectors: FrozenSet[str] = frozenset()
+    max_gap: int = 0
+
+
 @dataclass
 class ContextData:
     """The parsed contents of context_rules.yml."""
@@ -65,10 +82,11 @@ class ContextData:
     priority: List[Tuple[str, str]]  # (category, Mention status), strongest first
     rules: List[ContextRuleSpec]
     raw: Dict[str, Any] = field(repr=False, default_factory=dict)
+    lists: ListGlue = field(default_factory=ListGlue)
 
 
 _CONTEXT_KEYS = {"category", "direction", "phrases", "patterns", "max_scope", "terminated_by",
-                 "sentence_start", "allowed_types", "excluded_types"}
+                 "sentence_start", "allowed_types", "excluded_types", "through_lists"}
 
 
 def _type_set(values: Any) -> Optional[FrozenSet[str]]:
@@ -91,6 +109,7 @@ def _parse_context_rule(spec: Dict[str, Any], default_terminators: List[str]) ->
         terminated_by=frozenset(terminators),
         allowed_types=_type_set(spec.get("allowed_types")),
         excluded_types=_type_set(spec.get("excluded_types")),
+        through_lists=bool(spec.get("through_lists", False)),
     )
     return ContextRuleSpec(rule, as_tuple(spec.get("phrases")), as_tuple(spec.get("patterns")),
                            bool(spec.get("sentence_start")))
@@ -103,7 +122,11 @@ def parse_context(data: Dict[str, Any]) -> ContextData:
         raise ValueError(f"context statuses must be among {CONTEXT_STATUSES}")
     default_terminators = [t.upper() for t in data.get("defaults", {}).get("terminated_by", [])]
     rules = [_parse_context_rule(spec, default_terminators) for spec in data["rules"]]
-    return ContextData(priority=priority, rules=rules, raw=data)
+    lists = data.get("lists") or {}
+    connectors = frozenset(str(word) for word in as_tuple(lists.get("connectors")))
+    glue = ListGlue(words=frozenset(str(word) for word in as_tuple(lists.get("words"))) | connectors,
+                    connectors=connectors, max_gap=int(lists.get("max_gap", 0)))
+    return ContextData(priority=priority, rules=rules, raw=data, lists=glue)
 
 
 def compile_context_rules(context: ContextData, tokenize: Tokenize) -> List[Tuple[ModifierRule, List[Pattern]]]:

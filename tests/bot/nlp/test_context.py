@@ -35,3 +35,32 @@ def test_priority_order_comes_from_the_data(nlp):
     context = nlp.get_pipe("knee_context")
     assert context.priority[0] == "other"  # FAMILY is listed first in context_rules.yml
     assert context.status_of({"NEGATED_EXISTENCE", "FAMILY"}) == "other"
+
+
+@pytest.mark.parametrize("text,denied", [
+    # a long list runs past the negation's max_scope
+    ("I haven't had any numbness, pins and needles, weakness or trouble with my waterworks",
+     ["numbness", "weakness", "trouble"]),
+    ("no numbness in my left foot, tingling in my toes, weakness or any problems peeing",
+     ["numbness", "tingling", "weakness", "problems"]),
+    # a denial carried on in the next sentences
+    ("I don't get numbness. Or tingling. Nor weakness.", ["numbness", "tingling", "weakness"]),
+])
+def test_a_denial_runs_along_a_list(nlp, text, denied):
+    statuses = _statuses(nlp, text)
+    assert {word: statuses[word] for word in denied} == {word: "absent" for word in denied}
+
+
+@pytest.mark.parametrize("text,word", [
+    ("no numbness, tingling, weakness or bladder problems, just my foot is weak", "weak"),
+    ("no numbness or tingling and my legs are weak", "weak"),
+    ("I don't have numbness. Or is it tingling?", "tingling"),
+])
+def test_a_list_denial_stops_at_a_new_clause_or_question(nlp, text, word):
+    assert _statuses(nlp, text)[word] != "absent"
+
+
+def test_a_time_opening_the_sentence_reaches_what_follows(nlp):
+    assert _statuses(nlp, "Years ago I had numbness in my foot")["numbness"] == "historical"
+    assert _statuses(nlp, "Last year my foot went numb for a while")["numb"] == "historical"
+    assert _statuses(nlp, "In 2019 I had tingling in my toes")["tingling"] == "historical"

@@ -53,3 +53,14 @@ def test_rule_types_and_endings():
     assert negation.is_ended_by(ModifierRule("CLAUSE", "PSEUDO"))
     assert negation.is_ended_by(ModifierRule("BUT", "TERMINATE"))
     assert not negation.is_ended_by(ModifierRule("HISTORICAL", "FORWARD"))
+
+
+def test_list_glue_and_through_lists_are_parsed(data):
+    context = parse_context(data)
+    assert context.lists.max_gap > 0
+    assert {",", "or"} <= context.lists.connectors <= context.lists.words
+    negations = [spec.rule for spec in context.rules if spec.rule.category == "NEGATED_EXISTENCE"]
+    assert any(rule.through_lists for rule in negations)
+    broken = copy.deepcopy(data)
+    del broken["lists"]
+    assert parse_context(broken).lists.max_gap == 0  # no glue: scopes stop at max_scope

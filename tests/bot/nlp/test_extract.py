@@ -682,3 +682,57 @@ def test_emoji_and_non_english_text_around_english_symptoms(nlp):
     text = "\u6211\u7684\u819d\u76d6 \U0001F62D my knee keeps locking \u0631\u0643\u0628\u062a\u064a"
     present, _ = present_absent(nlp, text)
     assert present == ["knee_locking"]
+
+
+# --------------------------------------------------------------------------
+# Kinds of error found on real messages (tune split), with made-up sentences
+# --------------------------------------------------------------------------
+
+@pytest.mark.parametrize("text,present,not_present", [
+    # both legs said as a level of the body downwards, or as the plural legs
+    ("Since last night I've gone numb from the waist down", {"both_legs", "numbness"}, set()),
+    ("everything below my belly button feels tingly and weak", {"both_legs"}, set()),
+    ("the aching has now moved into my legs", {"both_legs"}, set()),
+    ("my legs are paining a lot tonight", {"both_legs"}, set()),
+    # saddle numbness in anatomical words
+    ("I've noticed reduced sensation in the perianal area", {"saddle_numbness"}, set()),
+    ("the pubic area feels numb", {"saddle_numbness"}, set()),
+    # a broken bone is a serious injury; history of one is not
+    ("I fractured my pelvis falling off a horse", {"major_trauma"}, set()),
+    ("scan says my L4 vertebra is fractured", {"major_trauma"}, set()),
+    ("I broke my leg as a teenager, now my knee clicks", {"clicking_catching"}, {"major_trauma"}),
+    # a fever or weight loss explained by another illness or cause
+    ("had the flu with a high temperature, now my lower back aches", {"low_back_pain"}, {"fever"}),
+    ("I've lost weight since I started metformin and my knee hurts", {"localized_knee_pain"}, {"weight_loss"}),
+    ("I've got a temperature and the shivers and my back is agony", {"fever", "low_back_pain"}, set()),
+    ("lost a stone without trying, back aches at night", {"weight_loss"}, set()),
+    # symptoms of the arm, neck, hands or joints in general
+    ("on long drives my wrist aches", set(), {"worse_with_spine_load"}),
+    ("my lower back and neck hurt when I sit", {"worse_with_spine_load", "low_back_pain"}, set()),
+    ("all my joints ache and throb", set(), {"dull_ache"}),
+    ("I feel mentally unstable at the moment and my knee hurts", {"localized_knee_pain"}, {"knee_giving_way"}),
+    ("turning my torso to the left hurts", set(), {"worse_twisting"}),
+    ("the pain is localised in my upper back", set(), {"localized_knee_pain"}),
+    # the buttocks as a landmark of the lower back
+    ("sharp pain just above my buttocks", {"low_back_pain", "shooting_pain"}, {"buttock_pain"}),
+    # a pain spreading upwards is not travelling down the leg
+    ("the burning in my big toe has spread upwards", {"shooting_pain"}, {"radiating_leg_pain"}),
+    # a comma then a new subject: the denial does not pair with the next clause
+    ("I don't have any numbness, my legs are weak though", {"both_legs", "leg_weakness"}, set()),
+])
+def test_kinds_of_real_message_errors(nlp, text, present, not_present):
+    found, _ = present_absent(nlp, text)
+    assert present <= set(found), found
+    assert not (not_present & set(found)), found
+
+
+def test_a_list_of_denials_denies_every_red_flag(nlp):
+    text = "I haven't noticed any numbness, pins and needles, weakness or problems with my bladder or bowels"
+    present, absent = present_absent(nlp, text)
+    assert present == []
+    assert {"numbness", "tingling", "leg_weakness", "bladder_bowel_change"} <= set(absent)
+
+
+def test_an_x_ray_without_a_fracture_denies_no_injury(nlp):
+    present, absent = present_absent(nlp, "the x-ray showed no broken bones, my ankle still hurts")
+    assert "major_trauma" not in present + absent

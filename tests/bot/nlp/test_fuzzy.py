@@ -51,3 +51,13 @@ def test_state_round_trip(fuzzy, tmp_path):
     fuzzy.to_disk(tmp_path)
     loaded = FuzzyNormaliser().from_disk(tmp_path)
     assert loaded.correct("tinglinf") == "tingling"
+
+
+@pytest.mark.parametrize("text", [
+    "I was painting the ceiling and gaining confidence",
+    "it's raining and the public transport is senile",
+    "my coat holds its folds",
+])
+def test_everyday_words_near_new_lexicon_words_are_left_alone(nlp, text):
+    doc = nlp(text)
+    assert [token.norm_ for token in doc] == [token.lower_ for token in doc]
