@@ -2,7 +2,7 @@
 
 Sets `faq_match` to "found" or "not_found" (bot.faq decides); the FAQ rules
 (data/rules.yml, data/interview_rules.yml) then utter `utter_faq` (Rasa's
-retrieval action: the response of the question the ResponseSelector chose) or
+retrieval action: the response of the question the FAQ ranker chose) or
 `utter_cannot_answer`, and during the interview ask the pending question again.
 """
 from __future__ import annotations

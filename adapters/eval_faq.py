@@ -4,7 +4,7 @@
         [--model models/knee.tar.gz] [--json results/faq_eval.json]
 
 Loads the trained model once, parses every question as the server would (NLU,
-including the ResponseSelector), and scores what the bot does with it
+including the FAQ ranker), and scores what the bot does with it
 (bot.faq.outcome, the same decision as action_match_question) with
 bot.eval_faq. The last set named is the held-out one: its figures are checked
 against the issue's targets.

@@ -28,6 +28,9 @@
 9. At most MESSAGES_AT_ONCE messages (default 4; env KNEE_MESSAGES_AT_ONCE, 0 = no
    limit) are handled at a time; the others wait their turn, first come first
    served.
+10. Training, wording only: Rasa warns that the FAQ's examples train nothing
+   unless its own ResponseSelector is in the pipeline; this project's FAQ ranker
+   (adapters/pipeline/faq_ranker.py) trains on them, so it counts as one.
 
 Applied by `adapters.server` (`python -m adapters.server run ...`), through which
 every Rasa server of this project starts: scripts/run.sh, shell.sh,
@@ -562,6 +565,7 @@ def apply() -> None:
     ActionSessionStart._slot_set_events_from_tracker = staticmethod(carried_slot_events)
     RemoteAction._action_call_format = action_call_format
     _apply_debug_copy()
+    _apply_faq_ranker_counts_as_selector()
 
 
 def _apply_debug_copy() -> None:
@@ -576,3 +580,26 @@ def _apply_debug_copy() -> None:
     _NO_DEBUG = structlog.make_filtering_bound_logger(logging.CRITICAL).debug
     for module in (processor, forms, rule_policy):
         module.copy = DebugCopy()
+
+
+def _apply_faq_ranker_counts_as_selector() -> None:
+    global _rasa_warn_unused
+    from rasa.graph_components.validators.default_recipe_validator import DefaultV1RecipeValidator
+
+    if DefaultV1RecipeValidator._warn_if_some_training_data_is_unused is not warn_if_training_data_unused:
+        _rasa_warn_unused = DefaultV1RecipeValidator._warn_if_some_training_data_is_unused
+        DefaultV1RecipeValidator._warn_if_some_training_data_is_unused = warn_if_training_data_unused
+
+
+_rasa_warn_unused = None  # Rasa's own check, set by apply()
+
+
+def warn_if_training_data_unused(self: Any, training_data: Any) -> None:
+    """Rasa's check, with the FAQ ranker standing for the ResponseSelector it replaces."""
+    from rasa.nlu.selectors.response_selector import ResponseSelector
+
+    from adapters.pipeline.faq_ranker import FaqRankerComponent
+
+    if FaqRankerComponent in self._component_types:
+        self._component_types = self._component_types | {ResponseSelector}
+    _rasa_warn_unused(self, training_data)

@@ -2,9 +2,10 @@
 action (actions/faq.py) and the evaluation (`make eval-faq`). No Rasa import: it
 reads Rasa's parse result as a plain dict.
 
-A question is the retrieval intent `faq`; Rasa's ResponseSelector names the FAQ
-question closest to it (`faq/<key>`, answered by the response `utter_faq/<key>`).
-The selector always names one, however far the message is from all of them, so
+A question is the retrieval intent `faq`; the FAQ ranker (bot/faq_ranker.py, in
+the NLU pipeline in place of Rasa's ResponseSelector, with the same output) names
+the FAQ question closest to it (`faq/<key>`, answered by the response
+`utter_faq/<key>`). The ranker always names one, however far the message is from all of them, so
 the bot answers only when the selector is sure enough (bot/data/faq.yml), and
 otherwise says honestly that it cannot answer.
 """
@@ -33,7 +34,7 @@ class Match:
 
 
 def match(parse: Mapping[str, Any]) -> Match:
-    """The FAQ question the ResponseSelector chose for a parsed message."""
+    """The FAQ question the ranker chose for a parsed message (Rasa's `response_selector`)."""
     selected = ((parse or {}).get("response_selector") or {}).get(RETRIEVAL_INTENT) or {}
     response = selected.get("response") or {}
     full = response.get("intent_response_key") or ""
@@ -47,6 +48,11 @@ def match(parse: Mapping[str, Any]) -> Match:
 def names_own_body_part(text: str) -> bool:
     """Whether a message speaks of the person's own knee, leg or back (bot/data/faq.yml)."""
     return bool(re.search(load("faq.yml")["own_body_part"], text or "", re.IGNORECASE))
+
+
+def asks_question(text: str) -> bool:
+    """Whether a message is shaped as a question (bot/data/faq.yml)."""
+    return bool(re.search(load("faq.yml")["question_shape"], text or "", re.IGNORECASE))
 
 
 def thresholds() -> Mapping[str, float]:

@@ -1,7 +1,7 @@
 """The bot's knowledge data: sources, interview questions, and the YAML loader.
 
 All wording lives in `bot/data/*.yml`, except the FAQ answers, which are
-responses in domain.yml where Rasa's ResponseSelector reads them; this module
+responses in domain.yml where Rasa's retrieval action utter_faq reads them; this module
 only reads the data. Every file is parsed once, on first use (nothing happens at
 import time). No Rasa import.
 """

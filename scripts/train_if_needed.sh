@@ -29,7 +29,8 @@ echo "train: inputs changed, training $MODEL (1-3 minutes)"
 mkdir -p models
 log=models/train.log
 start=$SECONDS
-if ! .venv/bin/rasa train --fixed-model-name knee --out models "$@" >"$log" 2>&1; then
+# through adapters.server: its patches apply to training too (adapters/patches.py)
+if ! .venv/bin/python -m adapters.server train --fixed-model-name knee --out models "$@" >"$log" 2>&1; then
   grep -v -i -E "warning|deprecat" "$log" | tail -40 >&2
   echo "train: FAILED (full log: $log)" >&2
   exit 1

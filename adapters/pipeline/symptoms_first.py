@@ -2,13 +2,14 @@
 
 Short symptom descriptions ("knee and back pain", "sciatica down my right leg") sit
 close to the FAQ's questions, so the intent classifier can call them `faq` (and the
-ResponseSelector, unsure which question they are, leaves the bot saying it cannot
+FAQ ranker, unsure which question they are, leaves the bot saying it cannot
 answer) or be too unsure for any intent (`nlu_fallback`). When the clinical extractor
 found a symptom the person has (or the message speaks of their own knee, leg or back:
-bot.faq.names_own_body_part), and the message is either `nlu_fallback` or a `faq`
-the selector is not sure enough to answer (bot.faq.answerable, the same limits the FAQ
+bot.faq.names_own_body_part), and the message is `nlu_fallback`, or a `faq` that is
+not shaped as a question ("knee and back pain": bot.faq.asks_question) or that the
+ranker is not sure enough to answer (bot.faq.answerable, the same limits the FAQ
 action uses), the intent becomes `describe_symptoms`: the interview starts. An FAQ
-question the selector is sure of is left alone, even with symptoms in it.
+question the ranker is sure of is left alone, even with symptoms in it.
 
 Runs last in the NLU pipeline, after the FallbackClassifier (config.yml).
 """
@@ -23,7 +24,7 @@ from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
-from bot.faq import RETRIEVAL_INTENT, answerable, match, names_own_body_part
+from bot.faq import RETRIEVAL_INTENT, answerable, asks_question, match, names_own_body_part
 from bot.features import ENTITY
 
 SYMPTOMS_INTENT = "describe_symptoms"
@@ -38,7 +39,9 @@ def describes_symptoms(parse: Dict[str, Any]) -> bool:
     has_symptom = any(
         e.get("entity") == ENTITY and e.get("role") == "present" for e in parse.get(ENTITIES) or []
     ) or names_own_body_part(parse.get(TEXT) or "")
-    return has_symptom and (name == FALLBACK_INTENT or not answerable(match(parse)))
+    if not has_symptom:
+        return False
+    return name == FALLBACK_INTENT or not asks_question(parse.get(TEXT) or "") or not answerable(match(parse))
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)

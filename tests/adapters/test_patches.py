@@ -1,4 +1,6 @@
 """adapters.patches: the cached validator accepts and rejects exactly what Rasa's did."""
+import warnings
+
 import jsonschema
 import pytest
 from rasa.core.actions.action import RemoteAction
@@ -515,3 +517,33 @@ async def test_messages_are_handled_at_most_messages_at_once(monkeypatch):
     monkeypatch.setattr(patches, "_gates", __import__("weakref").WeakKeyDictionary())
     replies = await asyncio.gather(*(patches.handle_message(None, n) for n in range(10)))
     assert replies == [[n] for n in range(10)] and max(most) == 3
+
+
+class _Validator:
+    """Stands for DefaultV1RecipeValidator: only the component types matter here."""
+
+    def __init__(self, component_types):
+        self._component_types = set(component_types)
+
+
+def _unused_data_warnings(component_types):
+    from rasa.shared.nlu.training_data.formats.rasa_yaml import RasaYAMLReader
+
+    data = RasaYAMLReader().reads(
+        'version: "3.1"\nnlu:\n- intent: faq/how_long\n  examples: |\n    - how long does it last\n'
+    )
+    patches.apply()
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        patches.warn_if_training_data_unused(_Validator(component_types), data)
+    return [str(w.message) for w in caught if "response selector" in str(w.message)]
+
+
+def test_the_faq_ranker_counts_as_the_response_selector():
+    from adapters.pipeline.faq_ranker import FaqRankerComponent
+
+    assert _unused_data_warnings({FaqRankerComponent}) == []
+
+
+def test_faq_examples_with_nothing_to_train_on_them_still_warn():
+    assert len(_unused_data_warnings(set())) == 1

@@ -18,6 +18,11 @@ SYMPTOM = [{"entity": "clinical_feature", "value": "radiating_leg_pain", "role":
     ({"text": "how long does my sciatica last?", "intent": {"name": "faq"}, "entities": SYMPTOM, "response_selector": SURE}, False),
     ({"text": "will it be sunny this weekend", "intent": {"name": "faq"}, "entities": [], "response_selector": UNSURE}, False),
     ({"text": "my knee hurts", "intent": {"name": "describe_symptoms"}, "entities": [], "response_selector": UNSURE}, False),
+    # a statement is not a question, however sure the ranker is
+    ({"text": "knee and back pain", "intent": {"name": "faq"}, "entities": SYMPTOM, "response_selector": SURE}, True),
+    ({"text": "my knee clicks when I squat", "intent": {"name": "faq"}, "entities": [], "response_selector": SURE}, True),
+    ({"text": "my knee clicks when I squat, is that the joint", "intent": {"name": "faq"}, "entities": [], "response_selector": SURE}, False),
+    ({"text": "sciatica down my leg. Can it be cured", "intent": {"name": "faq"}, "entities": SYMPTOM, "response_selector": SURE}, False),
 ])
 def test_describes_symptoms(parse, want):
     assert describes_symptoms(parse) is want

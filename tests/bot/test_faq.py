@@ -211,3 +211,28 @@ def test_an_unreadable_answer_is_still_unclear():
     from bot.tracking import fold_turn
 
     assert fold_turn([], [], {}, [], "nlu_fallback", "radiating_leg_pain", text="hmm what").unclear
+
+
+@pytest.mark.parametrize("text", [
+    "how long does sciatica last",
+    "is it my back?",
+    "Can I still run",
+    "my knee hurts, could it be my back",
+    "L4 nerve meaning",
+    "tell me about injections",
+    "wondering whether ice helps",
+    "whats a nerve glide",
+])
+def test_questions_are_shaped_as_questions(text):
+    assert faq.asks_question(text)
+
+
+@pytest.mark.parametrize("text", [
+    "knee and back pain",
+    "my knee clicks when I squat",
+    "pain down the back of my leg since Tuesday",
+    "sciatica in my left leg for 3 weeks",
+    "",
+])
+def test_statements_are_not_questions(text):
+    assert not faq.asks_question(text)
