@@ -547,3 +547,86 @@ def test_the_faq_ranker_counts_as_the_response_selector():
 
 def test_faq_examples_with_nothing_to_train_on_them_still_warn():
     assert len(_unused_data_warnings(set())) == 1
+
+
+# ---------------------------------------------------------------- patch 11: DIET loaded for prediction only
+
+DIET_NLU = """
+version: "3.1"
+nlu:
+- intent: greet
+  examples: |
+    - hello there
+    - hi
+    - good morning
+    - hey
+- intent: describe_symptoms
+  examples: |
+    - my knee hurts when I climb stairs
+    - pain shoots down my leg
+    - my back aches and my leg is numb
+    - I have a sore knee
+- intent: faq
+  examples: |
+    - how long does sciatica last
+    - what is sciatica
+    - should I use ice or heat
+    - do injections help
+"""
+
+
+@pytest.fixture(scope="module")
+def trained_diet(tmp_path_factory):
+    from rasa.engine.graph import ExecutionContext, GraphSchema
+    from rasa.engine.storage.local_model_storage import LocalModelStorage
+    from rasa.engine.storage.resource import Resource
+    from rasa.nlu.classifiers.diet_classifier import DIETClassifier
+    from rasa.nlu.featurizers.sparse_featurizer.count_vectors_featurizer import CountVectorsFeaturizer
+    from rasa.nlu.tokenizers.whitespace_tokenizer import WhitespaceTokenizer
+    from rasa.shared.nlu.training_data.formats.rasa_yaml import RasaYAMLReader
+
+    storage = LocalModelStorage(tmp_path_factory.mktemp("diet"))
+    context = ExecutionContext(GraphSchema({}), "test")
+    tokenizer = WhitespaceTokenizer(WhitespaceTokenizer.get_default_config())
+    featurizer = CountVectorsFeaturizer.create(
+        CountVectorsFeaturizer.get_default_config(), storage, Resource("featurizer"), context
+    )
+    data = RasaYAMLReader().reads(DIET_NLU)
+    tokenizer.process_training_data(data)
+    featurizer.train(data)
+    featurizer.process_training_data(data)
+    config = {**DIETClassifier.get_default_config(), "epochs": 3, "entity_recognition": False,
+              "number_of_transformer_layers": 0, "random_seed": 1}
+    DIETClassifier.create(config, storage, Resource("diet"), context).train(data)
+
+    def load():
+        return DIETClassifier.load(config, storage, Resource("diet"), context)
+
+    def predict(classifier, text):
+        from rasa.shared.nlu.training_data.message import Message
+
+        message = Message(data={"text": text})
+        tokenizer.process([message])
+        featurizer.process([message])
+        classifier.process([message])
+        return [(r["name"], round(r["confidence"], 6)) for r in message.get("intent_ranking")]
+
+    return load, predict
+
+
+def test_diet_loaded_for_prediction_predicts_as_rasa_loaded_it(trained_diet):
+    from rasa.utils.tensorflow.models import RasaModel
+
+    load, predict = trained_diet
+    patches.apply()
+    assert RasaModel.load.__func__ is patches.load_for_prediction
+    ours = load()
+    RasaModel.load = classmethod(patches._rasa_model_load)
+    try:
+        rasas = load()
+    finally:
+        patches.apply()
+    assert rasas.model.optimizer is not None  # Rasa's load: compiled and trained on one example
+    assert getattr(ours.model, "optimizer", None) is None  # ours: never compiled, nothing trained
+    for text in ["hello", "my knee hurts", "how long does it last", "injections?", "zzz", "a " * 300]:
+        assert predict(ours, text) == predict(rasas, text)
