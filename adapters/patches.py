@@ -621,7 +621,7 @@ def warn_if_training_data_unused(self: Any, training_data: Any) -> None:
     _rasa_warn_unused(self, training_data)
 
 
-_rasa_model_load = None  # Rasa's RasaModel.load (the underlying function), kept by apply()
+rasa_model_load = None  # Rasa's RasaModel.load (the underlying function), kept by apply(); public for the test that compares both loads
 
 
 def load_for_prediction(
@@ -635,7 +635,7 @@ def load_for_prediction(
 ) -> Any:
     """RasaModel.load without the optimizer and the training step (patch 11)."""
     if finetune_mode or predict_data_example is None:
-        return _rasa_model_load(cls, model_file_name, model_data_example, predict_data_example, finetune_mode, *args, **kwargs)
+        return rasa_model_load(cls, model_file_name, model_data_example, predict_data_example, finetune_mode, *args, **kwargs)
     model = cls(*args, **kwargs)
     # the optimizer's slots in the checkpoint have no variable here: expected
     model.load_weights(model_file_name).expect_partial()
@@ -644,9 +644,9 @@ def load_for_prediction(
 
 
 def _apply_prediction_only_load() -> None:
-    global _rasa_model_load
+    global rasa_model_load
     from rasa.utils.tensorflow.models import RasaModel
 
     if getattr(RasaModel.load, "__func__", None) is not load_for_prediction:
-        _rasa_model_load = RasaModel.load.__func__
+        rasa_model_load = RasaModel.load.__func__
         RasaModel.load = classmethod(load_for_prediction)

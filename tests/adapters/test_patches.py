@@ -621,7 +621,7 @@ def test_diet_loaded_for_prediction_predicts_as_rasa_loaded_it(trained_diet):
     patches.apply()
     assert RasaModel.load.__func__ is patches.load_for_prediction
     ours = load()
-    RasaModel.load = classmethod(patches._rasa_model_load)
+    RasaModel.load = classmethod(patches.rasa_model_load)
     try:
         rasas = load()
     finally:
