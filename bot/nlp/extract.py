@@ -8,7 +8,8 @@ composes its term occurrences into features with the rules from
    modifier says absent, uncertain, historical, hypothetical or other);
 2. a feature rule fires when its head term has each companion term nearby
    (same clause unless the rule's scope is the whole message), no `not`
-   term nearby (unless that term is denied: "lost weight without dieting")
+   term nearby (unless that term is denied: "lost weight without dieting"),
+   no `not_in_message` term anywhere in the message
    and no rival term closer than the companions;
 3. the mention's status is the strongest status among the head and its
    companions, then the rule's own status ("can still walk" denies
@@ -183,6 +184,8 @@ def _apply_rule(rule: FeatureRule, head: Occurrence,
     # a denied veto term vetoes nothing ("lost weight without dieting")
     vetoes = (occ for term in rule.exclude for occ in by_term.get(term, ()) if occ.status != ABSENT)
     if any(_reachable(rule, head, occ) for occ in vetoes):
+        return None
+    if any(occ.status != ABSENT for term in rule.exclude_message for occ in by_term.get(term, ())):
         return None
     if _rivalled(rule, head, parts[1:], by_term):
         return None

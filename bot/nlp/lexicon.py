@@ -32,7 +32,9 @@ class FeatureRule:
     The first term of `terms` is the head (the mention is anchored there);
     every other term must occur within `window` tokens of the head, in the
     same clause (or anywhere in the message when `scope` is "message").
-    `exclude` terms in that window veto the rule (unless denied); a `rivals` term that is
+    `exclude` terms in that window veto the rule (unless denied), and so do
+    `exclude_message` terms anywhere in the message (a bare "stiff" is not
+    the knee's when the message is about the hands); a `rivals` term that is
     nearer to the head or to a companion than they are to each other vetoes
     it too ("worse sitting, better walking").  `yield_to` drops the mention
     when one of those features was found with the same head.  `status`
@@ -51,6 +53,7 @@ class FeatureRule:
     window: int
     scope: str = "sentence"
     exclude: Tuple[str, ...] = ()
+    exclude_message: Tuple[str, ...] = ()
     rivals: Tuple[str, ...] = ()
     yield_to: Tuple[str, ...] = ()
     status: str = PRESENT
@@ -114,7 +117,7 @@ def _parse_term(name: str, spec: Any) -> TermSpec:
 
 
 def _parse_rule(feature: str, spec: Dict[str, Any], default_window: int) -> FeatureRule:
-    unknown = set(spec) - {"all", "window", "scope", "not", "rivals", "yield_to", "status", "invert", "keep"}
+    unknown = set(spec) - {"all", "window", "scope", "not", "not_in_message", "rivals", "yield_to", "status", "invert", "keep"}
     if unknown:
         raise ValueError(f"feature {feature}: unknown rule keys {sorted(unknown)}")
     terms = as_tuple(spec["all"])
@@ -134,6 +137,7 @@ def _parse_rule(feature: str, spec: Dict[str, Any], default_window: int) -> Feat
         window=int(window),
         scope=spec.get("scope", "sentence"),
         exclude=as_tuple(spec.get("not")),
+        exclude_message=as_tuple(spec.get("not_in_message")),
         rivals=as_tuple(spec.get("rivals")),
         yield_to=as_tuple(spec.get("yield_to")),
         status=spec.get("status", PRESENT),
@@ -174,7 +178,7 @@ def _validate_lexicon(lexicon: Lexicon) -> None:
     if missing or unknown:
         raise ValueError(f"lexicon features: missing {sorted(missing)}, unknown {sorted(unknown)}")
     for rule in lexicon.rules:
-        referenced = rule.terms + rule.exclude + rule.rivals
+        referenced = rule.terms + rule.exclude + rule.exclude_message + rule.rivals
         absent = [term for term in referenced if term not in lexicon.terms]
         if absent or set(rule.yield_to) - features:
             raise ValueError(f"rule for {rule.feature}: unknown terms {absent} or yield_to {rule.yield_to}")

@@ -10,6 +10,8 @@ _CHAR_MAP = {
 }
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
 _WORD_HYPHEN = re.compile(r"(?<=[^\W\d_])-(?=[^\W\d_])")
+#: A comma typed for the apostrophe of a negation: "can,t", "don,t", "won,t", "isn,t".
+_COMMA_NT = re.compile(r"(?<=[^\W\d_]n),(?=t\b)", re.IGNORECASE)
 
 
 def normalise(text: str) -> str:
@@ -17,11 +19,13 @@ def normalise(text: str) -> str:
 
     Curly quotes become straight, dashes become "-", control characters,
     NUL bytes and lone surrogates become spaces, and a hyphen between two
-    letters becomes a space ("pins-and-needles", "sciatic-y").  Because every
+    letters becomes a space ("pins-and-needles", "sciatic-y") and a comma
+    typed for the apostrophe of a negation becomes one ("can,t").  Because every
     character maps to exactly one character, offsets into the result are
     offsets into the original text.
     """
     text = "".join(_CHAR_MAP.get(char, char) for char in text)
     text = _CONTROL.sub(" ", text)
+    text = _COMMA_NT.sub("'", text)
     return _WORD_HYPHEN.sub(" ", text)
 

@@ -736,3 +736,107 @@ def test_a_list_of_denials_denies_every_red_flag(nlp):
 def test_an_x_ray_without_a_fracture_denies_no_injury(nlp):
     present, absent = present_absent(nlp, "the x-ray showed no broken bones, my ankle still hurts")
     assert "major_trauma" not in present + absent
+
+
+# --------------------------------------------------------------------------
+# Kinds of errors on the tuning split, round 2 (made-up sentences)
+# --------------------------------------------------------------------------
+
+@pytest.mark.parametrize("text,present,not_present", [
+    # legs that cannot be moved or used: weakness, progression, both legs, no weight bearing
+    ("my dad's legs have gone so heavy, he cannot move them at all",
+     {"leg_weakness", "progressive_weakness", "cannot_bear_weight"}, set()),
+    ("her both legs, she cannot move them since the fall",
+     {"both_legs", "leg_weakness", "progressive_weakness"}, set()),
+    ("she can't use her arms or legs any more",
+     {"both_legs", "leg_weakness", "progressive_weakness", "cannot_bear_weight"}, set()),
+    ("my husband can,t move his legs this morning", {"both_legs", "cannot_bear_weight"}, set()),
+    # one leg that cannot move properly is weak, not unable to bear weight
+    ("I can't move my left leg properly after sleeping on it", {"leg_weakness"}, {"cannot_bear_weight"}),
+    # paralysis belongs to the legs only next to a leg
+    ("my right leg feels paralysed since yesterday", {"leg_weakness", "progressive_weakness"}, set()),
+    ("help for paralysed muscles in the hands and the diaphragm",
+     set(), {"leg_weakness", "progressive_weakness"}),
+    # the nerves of the legs are anatomy, not a nerve pain
+    ("my mum asks about the nerves in her legs and leg nerves in general", set(), {"both_legs"}),
+    # symptoms the person lists are theirs ("symptoms like ..."), not a question
+    ("I get odd symptoms like numbness in my legs at night", {"numbness", "both_legs"}, set()),
+    # limbs are the arms and the legs
+    ("all my limbs feel numb and tingly in the evenings", {"both_legs"}, set()),
+    # an incomplete emptying of the bowel or bladder
+    ("every bowel movement leaves me with the feeling that I haven't finished", {"bladder_bowel_change"}, set()),
+    ("I feel like I haven't finished my tea, and my knee hurts", {"localized_knee_pain"}, {"bladder_bowel_change"}),
+    # whole-body weakness with tiredness is not a weak leg
+    ("so much weakness and fatigue lately, I can barely get through the day", set(), {"leg_weakness"}),
+    ("there is weakness in my arms and my grip is poor", set(), {"leg_weakness"}),
+    ("my left calf has a weakness", {"leg_weakness"}, set()),
+    # a bare stiffness in a message about other joints is not the knee's
+    ("my fingers and toes are sore. They feel stiff and puffy", set(), {"knee_stiffness"}),
+    ("runner here, stiffness in my achilles tendons every morning", set(), {"knee_stiffness"}),
+    # numbness with sitting in the arm is not a spinal load
+    ("during long drives my forearm goes numb", set(), {"worse_with_spine_load"}),
+    # a history of a back problem said with a year or a decade of life
+    ("I have back problems from an injury from 1998", set(), {"low_back_pain"}),
+    ("my granddad had back issues in his 30s", set(), {"low_back_pain"}),
+    # a broken ankle is not a major trauma; a broken thigh bone is
+    ("I have a hairline fractured ankle from dancing", set(), {"major_trauma"}),
+    ("I fractured my femur skiing last week", {"major_trauma"}, set()),
+    # a cancer that spreads is not a pain that spreads
+    ("my aunt's cancer has spread to her liver, she has bad back pain", {"low_back_pain"}, {"radiating_leg_pain"}),
+    # an injured back is not an injured knee
+    ("my lower back has been bad since I injured it lifting boxes", {"low_back_pain"}, {"knee_injury"}),
+    # a walking that is hard is a limit, not pain worse with weight bearing
+    ("his joints are so swollen he can hardly walk", set(), {"worse_weight_bearing"}),
+    ("she has problems with walking and falls over", set(), {"worse_weight_bearing"}),
+    ("I can't walk without pain in my knee", {"worse_weight_bearing"}, set()),
+    ("since the stroke he can't stand up on his own", {"cannot_bear_weight"}, set()),
+    ("I can't stand up straight because my lower back hurts", {"low_back_pain"}, {"cannot_bear_weight"}),
+    # a knee ligament torn is a knee injury
+    ("an MRI showed a ruptured ACL", {"knee_injury"}, set()),
+    ("I've got a posterior cruciate ligament tear", {"knee_injury"}, set()),
+    # a new verb or an addition after a comma is not denied by the list before it
+    ("no energy, no appetite, have lost weight too", {"weight_loss"}, set()),
+    ("my pee has no smell, with a back ache", {"low_back_pain"}, set()),
+    # the common misspelling lumber
+    ("lumber pain for a month", {"low_back_pain"}, set()),
+    # words one edit from a lexicon word are not corrected into it
+    ("my son lives in a flat in town, my knee is fine", set(), {"knee_giving_way"}),
+    ("these creams don't help my back", set(), {"clicking_catching"}),
+])
+def test_kinds_of_real_message_errors_round_two(nlp, text, present, not_present):
+    found, _ = present_absent(nlp, text)
+    assert present <= set(found), found
+    assert not (not_present & set(found)), found
+
+
+@pytest.mark.parametrize("text,feature", [
+    ("since the op my knee doesn't hurt at all", "localized_knee_pain"),
+    ("there's nothing abnormal about my bowel habits, no unusual bowel movements", "bladder_bowel_change"),
+    ("I can hobble around the house", "cannot_bear_weight"),
+    ("my legs are not swollen and my ankles are fine", None),
+])
+def test_denials_of_round_two(nlp, text, feature):
+    present, absent = present_absent(nlp, text)
+    if feature is None:
+        assert "knee_swelling" not in present + absent
+    else:
+        assert feature in absent and feature not in present, (present, absent)
+
+
+def test_a_not_in_message_term_anywhere_vetoes_the_rule():
+    from bot.nlp.extract import Occurrence, compose
+    from bot.nlp.lexicon import FeatureRule
+
+    rule = FeatureRule("knee_stiffness", ("stiff",), window=6, exclude_message=("hand",))
+    stiff = Occurrence("stiff", 20, 21, sent=3, clause=3, status="present")
+    hand = Occurrence("hand", 1, 2, sent=0, clause=0, status=None)
+    denied_hand = Occurrence("hand", 1, 2, sent=0, clause=0, status="absent")
+    assert compose([stiff], [rule], ["absent"]) != []
+    assert compose([hand, stiff], [rule], ["absent"]) == []
+    # a denied veto term vetoes nothing
+    assert compose([denied_hand, stiff], [rule], ["absent"]) != []
+
+
+def test_limps_is_not_corrected_to_limbs(nlp):
+    present, _ = present_absent(nlp, "he limps and his knee feels weak")
+    assert "both_legs" not in present

@@ -31,6 +31,8 @@ def test_included_terms_are_in_the_closure(data):
 @pytest.mark.parametrize("mutate,message", [
     (lambda data: data["features"].pop("fever"), "missing"),
     (lambda data: data["features"]["fever"].append({"all": ["no_such_term"]}), "unknown terms"),
+    (lambda data: data["features"]["fever"].append({"all": ["fever_term"], "not_in_message": ["no_such_term"]}),
+     "unknown terms"),
     (lambda data: data["terms"]["knee"]["phrases"].append(True), "not a string"),
     (lambda data: data["terms"]["knee"]["phrases"].append("(knee|knees"), "unclosed"),
 ])
@@ -50,3 +52,10 @@ def test_companion_windows_and_keep_are_validated():
     data["features"]["fever"].append({"all": ["fever_term"], "keep": ["nonsense"]})
     with pytest.raises(ValueError, match="keep"):
         parse_lexicon(data)
+
+
+def test_not_in_message_is_parsed():
+    data = copy.deepcopy(read_yaml(DATA_DIR / LEXICON_FILE))
+    data["features"]["fever"].insert(0, {"all": ["fever_term"], "not_in_message": ["unwell"]})
+    rule = next(rule for rule in parse_lexicon(data).rules if rule.feature == "fever")
+    assert rule.exclude_message == ("unwell",) and rule.exclude == ()
