@@ -6,6 +6,11 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+# The clinical extractor is trained from the pipeline prebuilt in .build/knee_nlp:
+# rebuild it first when the lexicon or bot/nlp changed (a no-op otherwise), so a
+# direct call of this script never packs a stale pipeline into the model.
+bash scripts/build_nlp.sh
+
 MODEL=models/knee.tar.gz
 FINGERPRINT=models/.fingerprint
 
