@@ -10,9 +10,9 @@ wraps it (adapters/pipeline/faq_ranker.py) feeds it texts and stores its arrays.
 
 Why not Rasa's ResponseSelector: on the FAQ development set both choose the right
 question for 0.958 of the questions, but the selector is a second TensorFlow model
-(about +90 MB of server memory, ~30 s of training, 2 ms per message), and this is
-a few MB, trains in about a second and ranks in a fraction of a millisecond
-(BENCHMARKS.md, issue 13's closing note).
+(about +90 MB of server memory, ~30 s of training, 2-2.7 ms per message), and this
+is ~1.6 MB of arrays, trains in about 2 s and ranks in 0.7 ms (BENCHMARKS.md, "The
+FAQ ranker and the prediction-only load").
 
 Stored as plain arrays and a JSON vocabulary (no pickle): `to_arrays` and
 `from_arrays` round-trip exactly.
