@@ -5,9 +5,9 @@ reads Rasa's parse result as a plain dict.
 A question is the retrieval intent `faq`; the FAQ ranker (bot/faq_ranker.py, in
 the NLU pipeline in place of Rasa's ResponseSelector, with the same output) names
 the FAQ question closest to it (`faq/<key>`, answered by the response
-`utter_faq/<key>`). The ranker always names one, however far the message is from all of them, so
-the bot answers only when the selector is sure enough (bot/data/faq.yml), and
-otherwise says honestly that it cannot answer.
+`utter_faq/<key>`). The ranker always names one, however far the message is from
+all of them, so the bot answers only when the ranker is sure enough
+(bot/data/faq.yml), and otherwise says honestly that it cannot answer.
 """
 from __future__ import annotations
 
