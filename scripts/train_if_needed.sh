@@ -16,7 +16,7 @@ FINGERPRINT=models/.fingerprint
 
 inputs() {
   find data bot/nlp bot/data/lexicon.yml bot/data/context_rules.yml bot/data/features.yml \
-       adapters/pipeline domain.yml config.yml constraints.txt \
+       bot/faq_ranker.py adapters/pipeline domain.yml config.yml constraints.txt \
        -type f \( -name '*.yml' -o -name '*.py' -o -name '*.txt' \) 2>/dev/null | LC_ALL=C sort
 }
 want=$(inputs | xargs sha256sum | sha256sum | cut -c1-16)

@@ -14,6 +14,7 @@ event stays small.
 """
 from __future__ import annotations
 
+import hashlib
 import json
 from pathlib import Path
 from typing import Any, Dict, List, Optional, Text
@@ -27,6 +28,7 @@ from rasa.shared.nlu.constants import INTENT, INTENT_RESPONSE_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
+import bot.faq_ranker
 from bot.faq import RETRIEVAL_INTENT
 from bot.faq_ranker import DEFAULTS, FaqRanker
 
@@ -64,6 +66,11 @@ class FaqRankerComponent(GraphComponent):
     @staticmethod
     def required_packages() -> List[Text]:
         return ["sklearn"]
+
+    @classmethod
+    def fingerprint_addon(cls, config: Dict[Text, Any]) -> Optional[Text]:
+        """Retrain (not reuse Rasa's cached copy) when the ranker's code changes."""
+        return hashlib.sha256(Path(bot.faq_ranker.__file__).read_bytes()).hexdigest()
 
     def __init__(
         self,

@@ -90,3 +90,14 @@ def test_a_message_without_text_is_left_alone(trained, text):
 def test_trained_without_faq_examples_it_adds_nothing(tmp_path):
     component = _component(tmp_path, NO_FAQ)
     assert "response_selector" not in _parse(component, "how long does sciatica last")
+
+
+def test_the_rankers_code_is_part_of_the_training_fingerprint():
+    import hashlib
+    from pathlib import Path
+
+    import bot.faq_ranker
+
+    code = Path(bot.faq_ranker.__file__).read_bytes()
+    assert FaqRankerComponent.fingerprint_addon({}) == hashlib.sha256(code).hexdigest()
+    assert "bot/faq_ranker.py" in Path("scripts/train_if_needed.sh").read_text()  # make train sees it too
