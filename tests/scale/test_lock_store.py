@@ -40,8 +40,14 @@ def test_the_race_harness_catches_rasas_redis_lock_store(redis_server):
     ticket that was overwritten (stuck). Every run here so far showed several.
 
     (If a Rasa upgrade fixes its RedisLockStore, this fails: then adapters/stores/lock_store.py can go.)"""
-    figures = race("rasa", redis_server.port, workers=2, rounds=10, timeout=2)
-    print(f"\nRasa's RedisLockStore, 2 replicas x 2 workers x 10 rounds on one conversation: {figures}")
+    # A race is a matter of timing: on a loaded machine one run of 10 rounds came out
+    # clean once (CI, another training on the same 2 cores). Up to three runs; one
+    # that shows a fault is enough, and the atomic store above must stay clean in all.
+    for attempt in range(1, 4):
+        figures = race("rasa", redis_server.port, workers=2, rounds=10, timeout=2)
+        print(f"\nRasa's RedisLockStore, 2 replicas x 2 workers x 10 rounds on one conversation, run {attempt}: {figures}")
+        if figures["overlaps"] + figures["lost_updates"] + figures["lock_errors"] + figures["stuck"] > 0:
+            break
     assert figures["overlaps"] + figures["lost_updates"] + figures["lock_errors"] + figures["stuck"] > 0
 
 
