@@ -24,7 +24,6 @@ from typing import Any, Dict, List, Mapping, Sequence, Tuple
 
 import numpy as np
 from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.linear_model import LogisticRegression
 
 # Defaults, overridable from the component's settings in config.yml.
 DEFAULTS: Mapping[str, Any] = {
@@ -75,6 +74,10 @@ class FaqRanker:
         share of the probability: a statement such as "my knee and my back hurt"
         shares words with FAQ questions but not their shape, and then no question
         gets much confidence."""
+        # Only training needs the regression (and scipy.optimize with it): a server
+        # that loads a trained ranker never imports it.
+        from sklearn.linear_model import LogisticRegression
+
         settings = {**DEFAULTS, **dict(settings or {})}
         if len(texts) != len(keys) or len(set(keys)) < 2 or OTHER in keys:
             raise ValueError("an FAQ ranker needs examples of at least two questions")
