@@ -24,7 +24,7 @@ setup:  ## create .venv with Python 3.10 and the pinned dependencies, npm ci for
 nlp: setup  ## build the clinical spaCy pipeline from bot/data into .build/knee_nlp
 	@bash scripts/build_nlp.sh
 
-train: nlp  ## train the model if data/, domain.yml, config.yml or the NLU changed
+train: setup  ## train the model if data/, domain.yml, config.yml or the NLU changed (rebuilds .build/knee_nlp first when stale)
 	@bash scripts/train_if_needed.sh
 
 run: train  ## set up, train if needed, start the action server and Rasa (Ctrl-C stops both)
