@@ -67,6 +67,13 @@ def screening_questions() -> set:
     return {data["questions"][f]["text"].strip() for f in data["screening"] if f in data.get("questions", {})}
 
 
+def pending_question(reply: Optional[list]) -> Optional[str]:
+    """The text of the bot's question waiting for an answer (its last message with
+    buttons), or None when it asked nothing."""
+    question = next((m for m in reversed(reply or []) if m.get("buttons")), None)
+    return None if question is None else (question.get("text") or "").strip()
+
+
 class PatientInterview:
     """Our bot: symptom message, then the answers to whatever the bot asks."""
 
@@ -91,10 +98,9 @@ class PatientInterview:
             self.stage = "interview"
             return rng.choice(SYMPTOMS)
         if self.stage == "interview":
-            question = next((m for m in reversed(reply or []) if m.get("buttons")), None)
+            question = pending_question(reply)
             if question is not None:
-                text = (question.get("text") or "").strip()
-                if text in self.screening:
+                if question in self.screening:
                     return rng.choice(NO)
                 if not self.asked_why and rng.random() < 0.1:
                     self.asked_why = True
@@ -185,9 +191,9 @@ class LongPatient:
             self.stage = "interview"
             return rng.choice(SYMPTOMS)
         if self.stage == "interview":
-            question = next((m for m in reversed(reply or []) if m.get("buttons")), None)
+            question = pending_question(reply)
             if question is not None:
-                if (question.get("text") or "").strip() in self.screening:
+                if question in self.screening:
                     return rng.choice(NO)
                 if not self.asked_why:
                     self.asked_why = True
