@@ -65,7 +65,9 @@ if [[ -z "${RASA_AUTH_TOKEN:-}" ]]; then
 else
   token_note="token from RASA_AUTH_TOKEN"
 fi
-api_args=(--enable-api --auth-token "$RASA_AUTH_TOKEN")
+# "--auth-token=TOKEN", one word: a token may begin with "-" (token_urlsafe does, one
+# time in 64), and argparse would read "--auth-token -x..." as a missing value.
+api_args=(--enable-api "--auth-token=$RASA_AUTH_TOKEN")
 # RASA_CORS: one or more allowed origins, separated by spaces or commas.
 read -r -a cors <<< "${RASA_CORS:-http://localhost:$PORT}"
 cors=(${cors[@]//,/ })
