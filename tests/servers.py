@@ -1,12 +1,14 @@
 """Start real servers for tests: the action server and a Rasa server on free ports."""
+import contextlib
 import os
+import signal
 import socket
 import subprocess
 import sys
 import time
 import urllib.request
 from pathlib import Path
-from typing import Dict, List, Optional
+from typing import Dict, Iterator, List, Optional
 
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
@@ -269,3 +271,27 @@ def scratch_project(path: Path) -> Path:
     (path / "scripts").mkdir()
     (path / "scripts" / "run.sh").write_bytes((ROOT / "scripts" / "run.sh").read_bytes())
     return path
+
+
+@contextlib.contextmanager
+def running_run_sh(project: Path, port: int, env: Dict[str, str]) -> Iterator[subprocess.Popen]:
+    """scripts/run.sh of a scratch project serving on port, up until the block ends;
+    fails with the end of its output if it exits or does not answer within 300 s."""
+    log = (project / "run.log").open("wb")
+    run = subprocess.Popen(["bash", "scripts/run.sh"], cwd=project, env=env, stdout=log, stderr=subprocess.STDOUT,
+                           stdin=subprocess.DEVNULL, start_new_session=True)
+    try:
+        try:
+            wait_for(f"http://127.0.0.1:{port}/", run, seconds=300)
+        except (RuntimeError, TimeoutError) as failed:
+            log.flush()
+            raise AssertionError(f"{failed}; scripts/run.sh printed:\n{(project / 'run.log').read_text()[-4000:]}")
+        yield run
+    finally:
+        if run.poll() is None:
+            run.send_signal(signal.SIGTERM)  # run.sh stops both servers
+            try:
+                run.wait(timeout=60)
+            except subprocess.TimeoutExpired:
+                os.killpg(run.pid, signal.SIGKILL)
+        log.close()

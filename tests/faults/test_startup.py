@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.servers import ROOT, Postgres, Redis, free_port, require_model, scratch_project, wait_for
+from tests.servers import ROOT, Postgres, Redis, free_port, require_model, running_run_sh, scratch_project
 from tests.servers import test_env as server_env
 
 POSTGRES_ENDPOINTS = ROOT / "deploy" / "endpoints.postgres.yml"
@@ -173,28 +173,11 @@ def test_run_starts_with_a_token_that_begins_with_a_dash(project):
     (project / ".data" / "api_token").write_text(token + "\n")
     (project / ".data" / "api_token").chmod(0o600)
     port = free_port()
-    log = (project / "run.log").open("wb")
-    run = subprocess.Popen(["bash", "scripts/run.sh"], cwd=project, stdout=log, stderr=subprocess.STDOUT,
-                           stdin=subprocess.DEVNULL, start_new_session=True,
-                           env=server_env(PYTHONPATH=str(project), RASA_PORT=str(port), ACTIONS_PORT=str(free_port()),
-                                          RASA_AUTH_TOKEN=""))
-    try:
-        try:
-            wait_for(f"http://127.0.0.1:{port}/", run, seconds=300)
-        except (RuntimeError, TimeoutError) as failed:
-            log.flush()
-            raise AssertionError(f"{failed}; run.sh printed:\n{(project / 'run.log').read_text()[-3000:]}")
+    env = server_env(PYTHONPATH=str(project), RASA_PORT=str(port), ACTIONS_PORT=str(free_port()), RASA_AUTH_TOKEN="")
+    with running_run_sh(project, port, env):
         status = f"http://127.0.0.1:{port}/status"
         with pytest.raises(urllib.error.HTTPError) as refused:
             urllib.request.urlopen(status, timeout=30)
         assert refused.value.code == 401
         with urllib.request.urlopen(f"{status}?{urllib.parse.urlencode({'token': token})}", timeout=30) as answer:
             assert answer.status == 200 and json.load(answer)["model_file"]
-    finally:
-        if run.poll() is None:
-            run.send_signal(signal.SIGTERM)
-            try:
-                run.wait(timeout=60)
-            except subprocess.TimeoutExpired:
-                os.killpg(run.pid, signal.SIGKILL)
-        log.close()

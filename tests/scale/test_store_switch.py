@@ -4,8 +4,6 @@ Redis lock store, and `python -m adapters.privacy` (make export / make forget) f
 them through the .data/endpoints.yml that run.sh wrote. The HTTP API needs the
 token run.sh keeps in .data/api_token."""
 import json
-import os
-import signal
 import subprocess
 import sys
 import urllib.error
@@ -14,7 +12,7 @@ import urllib.request
 import pytest
 
 from tests.scale.test_replicas import say
-from tests.servers import Postgres, Redis, free_port, require_model, scratch_project, wait_for
+from tests.servers import Postgres, Redis, free_port, require_model, running_run_sh, scratch_project
 from tests.servers import test_env as server_env
 
 
@@ -41,15 +39,7 @@ def test_knee_store_postgres_switches_the_stores(tmp_path, services):
                      REDIS_PORT=str(redis.port), RASA_PORT=str(port), ACTIONS_PORT=str(free_port()))
     for name in ["DB_HOST", "DB_NAME", "DB_PASSWORD", "REDIS_HOST", "REDIS_DB", "REDIS_PASSWORD", "ACTIONS_URL"]:
         env.pop(name, None)
-    log = (project / "run.log").open("wb")
-    run = subprocess.Popen(["bash", "scripts/run.sh"], cwd=project, env=env, stdout=log, stderr=subprocess.STDOUT,
-                           stdin=subprocess.DEVNULL, start_new_session=True)
-    try:
-        try:
-            wait_for(f"http://127.0.0.1:{port}/", run, seconds=300)
-        except (RuntimeError, TimeoutError) as failed:
-            log.flush()
-            raise AssertionError(f"{failed}; scripts/run.sh printed:\n{(project / 'run.log').read_text()[-4000:]}")
+    with running_run_sh(project, port, env):
         assert say(f"http://127.0.0.1:{port}", "switch-patient", "my knee hurts")
         conn = postgres.connect("rasa")
         rows = conn.cursor()
@@ -79,11 +69,3 @@ def test_knee_store_postgres_switches_the_stores(tmp_path, services):
         forgot = privacy("forget", "switch-patient")
         assert forgot.returncode == 0 and "postgresql tracker store" in forgot.stdout
         assert privacy("export", "switch-patient").returncode == 1
-    finally:
-        if run.poll() is None:
-            run.send_signal(signal.SIGTERM)  # run.sh stops both servers
-            try:
-                run.wait(timeout=60)
-            except subprocess.TimeoutExpired:
-                os.killpg(run.pid, signal.SIGKILL)
-        log.close()
