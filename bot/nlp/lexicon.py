@@ -74,6 +74,16 @@ class FeatureRule:
         return self.terms[1:]
 
 
+@dataclass(frozen=True)
+class Site:
+    """Where a feature's symptom may be: a hit that names none of the `own` places is
+    dropped when the place named nearest one of its symptom terms, in that term's
+    clause, is a `foreign` one ("my elbow is hot, red and swollen": not the knee)."""
+
+    own: Tuple[str, ...]
+    foreign: Tuple[str, ...]
+
+
 @dataclass
 class Lexicon:
     """The parsed contents of lexicon.yml."""
@@ -84,6 +94,7 @@ class Lexicon:
     clause_breaks: Tuple[str, ...]
     fuzzy_min_length: int
     fuzzy_protected: Tuple[str, ...]
+    sites: Dict[str, Site] = field(default_factory=dict)
     raw: Dict[str, Any] = field(repr=False, default_factory=dict)
 
 
@@ -158,6 +169,8 @@ def parse_lexicon(data: Dict[str, Any]) -> Lexicon:
             history.add(feature)
         rules.extend(_parse_rule(feature, rule, window) for rule in spec["rules"])
     fuzzy = data.get("fuzzy", {})
+    sites = {feature: Site(own=as_tuple(spec.get("own")), foreign=as_tuple(spec.get("foreign")))
+             for feature, spec in (data.get("sites") or {}).items()}
     lexicon = Lexicon(
         terms=terms,
         rules=rules,
@@ -165,6 +178,7 @@ def parse_lexicon(data: Dict[str, Any]) -> Lexicon:
         clause_breaks=as_tuple(data.get("clause_breaks")),
         fuzzy_min_length=int(fuzzy.get("min_length", 5)),
         fuzzy_protected=tuple(str(word) for word in as_tuple(fuzzy.get("protected"))),
+        sites=sites,
         raw=data,
     )
     _validate_lexicon(lexicon)
@@ -184,6 +198,10 @@ def _validate_lexicon(lexicon: Lexicon) -> None:
             raise ValueError(f"rule for {rule.feature}: unknown terms {absent} or yield_to {rule.yield_to}")
         if rule.scope not in ("sentence", "message"):
             raise ValueError(f"rule for {rule.feature}: scope must be sentence or message")
+    for feature, site in lexicon.sites.items():
+        absent = [term for term in site.own + site.foreign if term not in lexicon.terms]
+        if feature not in features or absent or not site.own or not site.foreign:
+            raise ValueError(f"sites: {feature} needs a known feature and own and foreign terms (unknown {absent})")
     for spec in lexicon.terms.values():
         if set(spec.include) - set(lexicon.terms):
             raise ValueError(f"term {spec.name}: unknown include {spec.include}")

@@ -840,3 +840,49 @@ def test_a_not_in_message_term_anywhere_vetoes_the_rule():
 def test_limps_is_not_corrected_to_limbs(nlp):
     present, _ = present_absent(nlp, "he limps and his knee feels weak")
     assert "both_legs" not in present
+
+
+def test_a_site_drops_a_symptom_nearest_a_foreign_place():
+    from bot.nlp.extract import Occurrence, compose
+    from bot.nlp.lexicon import FeatureRule, Site
+
+    rule = FeatureRule("leg_weakness", ("weak",), window=6)
+    sites = {"leg_weakness": Site(own=("leg",), foreign=("arm",))}
+    weak = Occurrence("weak", 5, 6, sent=0, clause=0, status="present")
+    arm = Occurrence("arm", 2, 3, sent=0, clause=0, status=None)
+    leg = Occurrence("leg", 8, 9, sent=0, clause=0, status=None)
+    far_leg = Occurrence("leg", 12, 13, sent=0, clause=0, status=None)
+    other_clause_arm = Occurrence("arm", 2, 3, sent=0, clause=1, status=None)
+    assert compose([weak], [rule], ["absent"], sites=sites) != []
+    assert compose([arm, weak], [rule], ["absent"], sites=sites) == []
+    # the nearer place wins; a tie goes to the own place
+    assert compose([arm, weak, far_leg], [rule], ["absent"], sites=sites) == []
+    assert compose([arm, weak, leg], [rule], ["absent"], sites=sites) != []
+    # a place in another clause says nothing
+    assert compose([Occurrence("weak", 5, 6, sent=0, clause=0, status="present"), other_clause_arm],
+                   [rule], ["absent"], sites=sites) != []
+    # a rule that names its own place is never dropped
+    placed = FeatureRule("leg_weakness", ("weak", "leg"), window=6)
+    assert compose([arm, weak, leg], [placed], ["absent"], sites=sites) != []
+
+
+@pytest.mark.parametrize("text, feature", [
+    ("I can't lift my arm above my head and it's getting weaker every week", "progressive_weakness"),
+    ("I can't lift my arm above my head and it's getting weaker every week", "leg_weakness"),
+    ("my elbow is hot, red and swollen", "hot_red_knee"),
+    ("Stiff neck, can't turn my head to the left without it hurting", "worse_twisting"),
+    ("pain between my shoulder blades that's worse when I sit at my desk", "worse_with_spine_load"),
+])
+def test_a_symptom_of_another_body_part_is_not_the_legs(nlp, text, feature):
+    present, absent = present_absent(nlp, text)
+    assert feature not in present + absent, (present, absent)
+
+
+@pytest.mark.parametrize("text, feature", [
+    ("my leg is getting weaker every week", "progressive_weakness"),
+    ("my knee is hot, red and swollen", "hot_red_knee"),
+    ("my lower back hurts when I sit at my desk", "worse_with_spine_load"),
+])
+def test_the_same_words_on_the_leg_still_count(nlp, text, feature):
+    present, _ = present_absent(nlp, text)
+    assert feature in present, present
