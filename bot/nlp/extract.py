@@ -188,7 +188,8 @@ def _apply_rule(rule: FeatureRule, head: Occurrence,
     vetoes = (occ for term in rule.exclude for occ in by_term.get(term, ()) if occ.status != ABSENT)
     if any(_reachable(rule, head, occ) for occ in vetoes):
         return None
-    if any(occ.status != ABSENT for term in rule.exclude_message for occ in by_term.get(term, ())):
+    # a veto term elsewhere in the message counts only when it is there now (or a place)
+    if any(occ.status in (None, PRESENT) for term in rule.exclude_message for occ in by_term.get(term, ())):
         return None
     if _rivalled(rule, head, parts[1:], by_term):
         return None

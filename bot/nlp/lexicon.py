@@ -33,8 +33,9 @@ class FeatureRule:
     every other term must occur within `window` tokens of the head, in the
     same clause (or anywhere in the message when `scope` is "message").
     `exclude` terms in that window veto the rule (unless denied), and so do
-    `exclude_message` terms anywhere in the message (a bare "stiff" is not
-    the knee's when the message is about the hands); a `rivals` term that is
+    `exclude_message` terms anywhere in the message when there now (a bare
+    "stiff" is not the knee's when the message is about the hands; a flu
+    someone else had vetoes nothing); a `rivals` term that is
     nearer to the head or to a companion than they are to each other vetoes
     it too ("worse sitting, better walking").  `yield_to` drops the mention
     when one of those features was found with the same head.  `status`

@@ -833,8 +833,10 @@ def test_a_not_in_message_term_anywhere_vetoes_the_rule():
     denied_hand = Occurrence("hand", 1, 2, sent=0, clause=0, status="absent")
     assert compose([stiff], [rule], ["absent"]) != []
     assert compose([hand, stiff], [rule], ["absent"]) == []
-    # a denied veto term vetoes nothing
+    # a denied veto term vetoes nothing, nor does a past or someone else's one
     assert compose([denied_hand, stiff], [rule], ["absent"]) != []
+    for status in ("historical", "other", "hypothetical", "uncertain"):
+        assert compose([Occurrence("hand", 1, 2, sent=0, clause=0, status=status), stiff], [rule], ["absent"]) != []
 
 
 def test_limps_is_not_corrected_to_limbs(nlp):
