@@ -188,8 +188,11 @@ def _apply_rule(rule: FeatureRule, head: Occurrence,
     vetoes = (occ for term in rule.exclude for occ in by_term.get(term, ()) if occ.status != ABSENT)
     if any(_reachable(rule, head, occ) for occ in vetoes):
         return None
-    # a veto term elsewhere in the message counts only when it is there now (or a place)
-    if any(occ.status in (None, PRESENT) for term in rule.exclude_message for occ in by_term.get(term, ())):
+    # a veto term elsewhere in the message counts only when it is there now (or a place),
+    # and not at all when an `unless` term is there too
+    def there(terms: Sequence[str]) -> bool:
+        return any(occ.status in (None, PRESENT) for term in terms for occ in by_term.get(term, ()))
+    if there(rule.exclude_message) and not there(rule.unless_message):
         return None
     if _rivalled(rule, head, parts[1:], by_term):
         return None

@@ -35,7 +35,9 @@ class FeatureRule:
     `exclude` terms in that window veto the rule (unless denied), and so do
     `exclude_message` terms anywhere in the message when there now (a bare
     "stiff" is not the knee's when the message is about the hands; a flu
-    someone else had vetoes nothing); a `rivals` term that is
+    someone else had vetoes nothing) unless an `unless_message` term is
+    there too (a plain "back" is the mid back in a message that names only
+    the mid back, not when it names the lower back as well); a `rivals` term that is
     nearer to the head or to a companion than they are to each other vetoes
     it too ("worse sitting, better walking").  `yield_to` drops the mention
     when one of those features was found with the same head.  `status`
@@ -55,6 +57,7 @@ class FeatureRule:
     scope: str = "sentence"
     exclude: Tuple[str, ...] = ()
     exclude_message: Tuple[str, ...] = ()
+    unless_message: Tuple[str, ...] = ()
     rivals: Tuple[str, ...] = ()
     yield_to: Tuple[str, ...] = ()
     status: str = PRESENT
@@ -129,7 +132,7 @@ def _parse_term(name: str, spec: Any) -> TermSpec:
 
 
 def _parse_rule(feature: str, spec: Dict[str, Any], default_window: int) -> FeatureRule:
-    unknown = set(spec) - {"all", "window", "scope", "not", "not_in_message", "rivals", "yield_to", "status", "invert", "keep"}
+    unknown = set(spec) - {"all", "window", "scope", "not", "not_in_message", "unless_in_message", "rivals", "yield_to", "status", "invert", "keep"}
     if unknown:
         raise ValueError(f"feature {feature}: unknown rule keys {sorted(unknown)}")
     terms = as_tuple(spec["all"])
@@ -150,6 +153,7 @@ def _parse_rule(feature: str, spec: Dict[str, Any], default_window: int) -> Feat
         scope=spec.get("scope", "sentence"),
         exclude=as_tuple(spec.get("not")),
         exclude_message=as_tuple(spec.get("not_in_message")),
+        unless_message=as_tuple(spec.get("unless_in_message")),
         rivals=as_tuple(spec.get("rivals")),
         yield_to=as_tuple(spec.get("yield_to")),
         status=spec.get("status", PRESENT),
@@ -193,7 +197,7 @@ def _validate_lexicon(lexicon: Lexicon) -> None:
     if missing or unknown:
         raise ValueError(f"lexicon features: missing {sorted(missing)}, unknown {sorted(unknown)}")
     for rule in lexicon.rules:
-        referenced = rule.terms + rule.exclude + rule.exclude_message + rule.rivals
+        referenced = rule.terms + rule.exclude + rule.exclude_message + rule.unless_message + rule.rivals
         absent = [term for term in referenced if term not in lexicon.terms]
         if absent or set(rule.yield_to) - features:
             raise ValueError(f"rule for {rule.feature}: unknown terms {absent} or yield_to {rule.yield_to}")

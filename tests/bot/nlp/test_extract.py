@@ -888,3 +888,26 @@ def test_a_symptom_of_another_body_part_is_not_the_legs(nlp, text, feature):
 def test_the_same_words_on_the_leg_still_count(nlp, text, feature):
     present, _ = present_absent(nlp, text)
     assert feature in present, present
+
+
+def test_an_unless_term_lifts_the_not_in_message_veto():
+    from bot.nlp.extract import Occurrence, compose
+    from bot.nlp.lexicon import FeatureRule
+
+    rule = FeatureRule("low_back_pain", ("back_pain",), window=6,
+                       exclude_message=("mid_back",), unless_message=("lower_back",))
+    pain = Occurrence("back_pain", 20, 22, sent=2, clause=2, status="present")
+    mid = Occurrence("mid_back", 3, 6, sent=0, clause=0, status=None)
+    lower = Occurrence("lower_back", 30, 32, sent=3, clause=3, status=None)
+    assert compose([mid, pain], [rule], ["absent"]) == []
+    assert compose([mid, pain, lower], [rule], ["absent"]) != []
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("the pain is in the middle part of my back, under my shoulder blade. it hurts when I sit and my back aches all day",
+     False),
+    ("my upper back is stiff and my lower back hurts when I sit, my back aches all day", True),
+])
+def test_a_plain_back_is_the_mid_back_when_only_the_mid_back_is_named(nlp, text, expected):
+    present, _ = present_absent(nlp, text)
+    assert ("low_back_pain" in present) is expected, present
