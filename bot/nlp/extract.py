@@ -206,24 +206,31 @@ def _overlaps(a: Occurrence, b: Occurrence) -> bool:
 def _misplaced(hit: Hit, site: Site, by_term: Dict[str, List[Occurrence]]) -> bool:
     """True when the hit names none of the site's own places and a symptom
     term of it (a part ConText reads) lies nearest a foreign place in its
-    clause; a tie goes to the own place."""
+    clause, or, with no place in its clause, in its sentence ("my wrist got
+    twisted and now I can't bend it"); a tie goes to the own place.  A
+    foreign place inside the wording of another symptom belongs to that one
+    ("no clicking, no back issues")."""
     own = [occ for term in site.own for occ in by_term.get(term, ())]
     if any(_overlaps(part, place) for part in hit.parts for place in own):
         return False
     foreign = [occ for term in site.foreign for occ in by_term.get(term, ())]
+    symptoms = [occ for occs in by_term.values() for occ in occs if occ.status is not None]
     for part in hit.parts:
         if part.status is None:
             continue
-        far, near = _clause_distance(part, foreign), _clause_distance(part, own)
+        free = [place for place in foreign
+                if not any(_overlaps(place, other) and not _overlaps(part, other) for other in symptoms)]
+        far, near = _clause_distance(part, free), _clause_distance(part, own)
         if far is not None and (near is None or far < near):
             return True
     return False
 
 
-def _clause_distance(part: Occurrence, places: Sequence[Occurrence]) -> Optional[int]:
-    """Tokens between `part` and the nearest of `places` in its clause (None if none)."""
-    return min((gap(part, place) for place in places
-                if place.clause == part.clause and not _overlaps(part, place)), default=None)
+def _clause_distance(part: Occurrence, places: Sequence[Occurrence]) -> Optional[Tuple[int, int]]:
+    """(0, tokens) to the nearest of `places` in the part's clause, else (1, tokens)
+    to the nearest in its sentence; None if there is none."""
+    return min(((place.clause != part.clause, gap(part, place)) for place in places
+                if place.sent == part.sent and not _overlaps(part, place)), default=None)
 
 
 def compose(found: List[Occurrence], rules: Sequence[FeatureRule], priority: Sequence[str],

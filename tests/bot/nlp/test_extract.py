@@ -854,15 +854,17 @@ def test_a_site_drops_a_symptom_nearest_a_foreign_place():
     arm = Occurrence("arm", 2, 3, sent=0, clause=0, status=None)
     leg = Occurrence("leg", 8, 9, sent=0, clause=0, status=None)
     far_leg = Occurrence("leg", 12, 13, sent=0, clause=0, status=None)
-    other_clause_arm = Occurrence("arm", 2, 3, sent=0, clause=1, status=None)
+    other_sentence_arm = Occurrence("arm", 2, 3, sent=1, clause=1, status=None)
     assert compose([weak], [rule], ["absent"], sites=sites) != []
     assert compose([arm, weak], [rule], ["absent"], sites=sites) == []
     # the nearer place wins; a tie goes to the own place
     assert compose([arm, weak, far_leg], [rule], ["absent"], sites=sites) == []
     assert compose([arm, weak, leg], [rule], ["absent"], sites=sites) != []
-    # a place in another clause says nothing
-    assert compose([Occurrence("weak", 5, 6, sent=0, clause=0, status="present"), other_clause_arm],
-                   [rule], ["absent"], sites=sites) != []
+    # a place in another sentence says nothing; one in the clause beats one in another clause
+    assert compose([weak, other_sentence_arm], [rule], ["absent"], sites=sites) != []
+    nearer_arm_other_clause = Occurrence("arm", 6, 7, sent=0, clause=1, status=None)
+    far_leg_same_clause = Occurrence("leg", 1, 2, sent=0, clause=0, status=None)
+    assert compose([far_leg_same_clause, weak, nearer_arm_other_clause], [rule], ["absent"], sites=sites) != []
     # a rule that names its own place is never dropped
     placed = FeatureRule("leg_weakness", ("weak", "leg"), window=6)
     assert compose([arm, weak, leg], [placed], ["absent"], sites=sites) != []
@@ -911,3 +913,41 @@ def test_an_unless_term_lifts_the_not_in_message_veto():
 def test_a_plain_back_is_the_mid_back_when_only_the_mid_back_is_named(nlp, text, expected):
     present, _ = present_absent(nlp, text)
     assert ("low_back_pain" in present) is expected, present
+
+
+def test_a_site_looks_to_the_sentence_when_the_clause_names_no_place():
+    from bot.nlp.extract import Occurrence, compose
+    from bot.nlp.lexicon import FeatureRule, Site
+
+    rule = FeatureRule("knee_locking", ("lock",), window=6)
+    sites = {"knee_locking": Site(own=("knee",), foreign=("wrist",))}
+    lock = Occurrence("lock", 12, 13, sent=0, clause=1, status="present")
+    wrist = Occurrence("wrist", 1, 2, sent=0, clause=0, status=None)
+    knee_next_sentence = Occurrence("knee", 15, 16, sent=1, clause=2, status=None)
+    assert compose([wrist, lock], [rule], ["absent"], sites=sites) == []
+    # a place in another sentence says nothing
+    assert compose([Occurrence("wrist", 1, 2, sent=1, clause=2, status=None), lock], [rule], ["absent"],
+                   sites=sites) != []
+    assert compose([wrist, lock, knee_next_sentence], [rule], ["absent"], sites=sites) == []
+
+
+def test_a_foreign_place_inside_another_symptom_belongs_to_it():
+    from bot.nlp.extract import Occurrence, compose
+    from bot.nlp.lexicon import FeatureRule, Site
+
+    rule = FeatureRule("clicking_catching", ("click",), window=6)
+    sites = {"clicking_catching": Site(own=("knee",), foreign=("back",))}
+    click = Occurrence("click", 2, 3, sent=0, clause=0, status="absent")
+    back = Occurrence("back", 6, 7, sent=0, clause=0, status=None)
+    back_issues = Occurrence("back_strong", 6, 8, sent=0, clause=0, status="absent")
+    assert compose([click, back], [rule], ["absent"], sites=sites) == []
+    assert compose([click, back, back_issues], [rule], ["absent"], sites=sites) != []
+
+
+@pytest.mark.parametrize("text, feature", [
+    ("my wrist got twisted yesterday and now I can't bend it", "knee_locking"),
+    ("my neighbour's sciatica got so bad she couldn't walk", "cannot_bear_weight"),
+])
+def test_scoped_away(nlp, text, feature):
+    present, absent = present_absent(nlp, text)
+    assert feature not in present + absent, (present, absent)
