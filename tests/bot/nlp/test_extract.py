@@ -951,3 +951,10 @@ def test_a_foreign_place_inside_another_symptom_belongs_to_it():
 def test_scoped_away(nlp, text, feature):
     present, absent = present_absent(nlp, text)
     assert feature not in present + absent, (present, absent)
+
+
+def test_pain_radiating_down_the_arm_is_not_radiating_leg_pain(nlp):
+    present, _ = present_absent(nlp, "chest pain radiating down my left arm and into my jaw")
+    assert "radiating_leg_pain" not in present
+    present, _ = present_absent(nlp, "pain radiating from my lower back down my left leg")
+    assert "radiating_leg_pain" in present
