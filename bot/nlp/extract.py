@@ -228,9 +228,15 @@ def _misplaced(hit: Hit, site: Site, by_term: Dict[str, List[Occurrence]]) -> bo
 
 def _clause_distance(part: Occurrence, places: Sequence[Occurrence]) -> Optional[Tuple[int, int]]:
     """(0, tokens) to the nearest of `places` in the part's clause, else (1, tokens)
-    to the nearest in its sentence; None if there is none."""
-    return min(((place.clause != part.clause, gap(part, place)) for place in places
-                if place.sent == part.sent and not _overlaps(part, place)), default=None)
+    to the nearest in its sentence, else (2, position) to the first named in the
+    sentence before, its topic ("numbness in my left hand. It gets worse when I
+    drive"); None if none."""
+    def rank(place: Occurrence) -> Tuple[int, int]:
+        if place.sent != part.sent:
+            return 2, place.start
+        return (0 if place.clause == part.clause else 1), gap(part, place)
+    return min((rank(place) for place in places
+                if place.sent in (part.sent, part.sent - 1) and not _overlaps(part, place)), default=None)
 
 
 def compose(found: List[Occurrence], rules: Sequence[FeatureRule], priority: Sequence[str],

@@ -958,3 +958,15 @@ def test_pain_radiating_down_the_arm_is_not_radiating_leg_pain(nlp):
     assert "radiating_leg_pain" not in present
     present, _ = present_absent(nlp, "pain radiating from my lower back down my left leg")
     assert "radiating_leg_pain" in present
+
+
+def test_a_site_with_no_place_in_the_sentence_looks_to_the_topic_of_the_sentence_before(nlp):
+    present, _ = present_absent(nlp, "For 3 months I've had numbness in my left hand. It gets worse when I drive.")
+    assert "worse_with_spine_load" not in present
+    present, _ = present_absent(nlp, "I have pain in my lower back. It gets worse when I drive.")
+    assert "worse_with_spine_load" in present
+
+
+def test_a_shaking_hand_is_no_fever(nlp):
+    present, _ = present_absent(nlp, "my left hand shakes when I hold a cup")
+    assert "fever" not in present
