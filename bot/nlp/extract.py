@@ -16,7 +16,10 @@ composes its term occurrences into features with the rules from
    cannot_bear_weight) and the feature's options (a historical
    cancer_history is still a history of cancer, so present) apply; a rule
    with `keep` yields only the statuses it lists (a bare "not red" denies
-   hot_red_knee, a bare "red" asserts nothing).
+   hot_red_knee, a bare "red" asserts nothing);
+4. a feature with a `site` keeps a hit that names none of its own places
+   only when no symptom term of the hit has a foreign place as the nearest
+   place in its clause ("I can't lift my arm and it's getting weaker").
 
 No Rasa import here.
 """
@@ -38,7 +41,7 @@ from bot.nlp.constants import (
     TARGETS,
     TERMS_PIPE,
 )
-from bot.nlp.lexicon import FeatureRule
+from bot.nlp.lexicon import FeatureRule, Site
 from bot.nlp.sentencizer import sentences
 from bot.nlp.text import normalise
 
@@ -185,20 +188,67 @@ def _apply_rule(rule: FeatureRule, head: Occurrence,
     vetoes = (occ for term in rule.exclude for occ in by_term.get(term, ()) if occ.status != ABSENT)
     if any(_reachable(rule, head, occ) for occ in vetoes):
         return None
-    if any(occ.status != ABSENT for term in rule.exclude_message for occ in by_term.get(term, ())):
+    # a veto term elsewhere in the message counts only when it is there now (or a place),
+    # and not at all when an `unless` term is there too
+    def there(terms: Sequence[str]) -> bool:
+        return any(occ.status in (None, PRESENT) for term in terms for occ in by_term.get(term, ()))
+    if there(rule.exclude_message) and not there(rule.unless_message):
         return None
     if _rivalled(rule, head, parts[1:], by_term):
         return None
     return tuple(parts)
 
 
+def _overlaps(a: Occurrence, b: Occurrence) -> bool:
+    return a.start < b.end and b.start < a.end
+
+
+def _misplaced(hit: Hit, site: Site, by_term: Dict[str, List[Occurrence]]) -> bool:
+    """True when the hit names none of the site's own places and a symptom
+    term of it (a part ConText reads) lies nearest a foreign place in its
+    clause, or, with no place in its clause, in its sentence ("my wrist got
+    twisted and now I can't bend it"); a tie goes to the own place.  A
+    foreign place inside the wording of another symptom belongs to that one
+    ("no clicking, no back issues")."""
+    own = [occ for term in site.own for occ in by_term.get(term, ())]
+    if any(_overlaps(part, place) for part in hit.parts for place in own):
+        return False
+    foreign = [occ for term in site.foreign for occ in by_term.get(term, ())]
+    symptoms = [occ for occs in by_term.values() for occ in occs if occ.status is not None]
+    for part in hit.parts:
+        if part.status is None:
+            continue
+        free = [place for place in foreign
+                if not any(_overlaps(place, other) and not _overlaps(part, other) for other in symptoms)]
+        far, near = _clause_distance(part, free), _clause_distance(part, own)
+        if far is not None and (near is None or far < near):
+            return True
+    return False
+
+
+def _clause_distance(part: Occurrence, places: Sequence[Occurrence]) -> Optional[Tuple[int, int]]:
+    """(0, tokens) to the nearest of `places` in the part's clause, else (1, tokens)
+    to the nearest in its sentence, else (2, position) to the first named in the
+    sentence before, its topic ("numbness in my left hand. It gets worse when I
+    drive"); None if none."""
+    def rank(place: Occurrence) -> Tuple[int, int]:
+        if place.sent != part.sent:
+            return 2, place.start
+        return (0 if place.clause == part.clause else 1), gap(part, place)
+    return min((rank(place) for place in places
+                if place.sent in (part.sent, part.sent - 1) and not _overlaps(part, place)), default=None)
+
+
 def compose(found: List[Occurrence], rules: Sequence[FeatureRule], priority: Sequence[str],
-            history_is_present: Iterable[str] = ()) -> List[Hit]:
+            history_is_present: Iterable[str] = (), sites: Optional[Dict[str, Site]] = None) -> List[Hit]:
     """Fire every rule at every occurrence of its head term.
 
     Per (feature, head) the first rule in lexicon order wins; afterwards a
-    hit is dropped when a feature it yields to fired at the same head.
+    hit is dropped when a feature it yields to fired at the same head.  A
+    hit whose symptom belongs to a foreign place of the feature's site does
+    not fire (a later rule may).
     """
+    sites = sites or {}
     by_term: Dict[str, List[Occurrence]] = {}
     for occ in found:
         by_term.setdefault(occ.term, []).append(occ)
@@ -213,7 +263,11 @@ def compose(found: List[Occurrence], rules: Sequence[FeatureRule], priority: Seq
                 continue
             status = _combined_status(parts, rule, priority, rule.feature in history_is_present)
             if status and (not rule.keep or status in rule.keep):
-                hits[(rule.feature, head)] = Hit(rule, head, parts, status)
+                hit = Hit(rule, head, parts, status)
+                # a misplaced hit does not count as fired: a later rule may still place it
+                if rule.feature in sites and _misplaced(hit, sites[rule.feature], by_term):
+                    continue
+                hits[(rule.feature, head)] = hit
     return [hit for hit in hits.values()
             if not any((other, hit.head) in hits for other in hit.rule.yield_to)]
 
@@ -250,7 +304,7 @@ def extract(nlp: Language, text: str) -> List[Mention]:
     doc = nlp(normalise(text))
     terms = nlp.get_pipe(TERMS_PIPE)
     priority = nlp.get_pipe(CONTEXT_PIPE).priority
-    hits = compose(occurrences(doc), terms.rules, priority, terms.history_is_present)
+    hits = compose(occurrences(doc), terms.rules, priority, terms.history_is_present, terms.sites)
     return _to_mentions(doc, hits, text)
 
 

@@ -33,8 +33,11 @@ class FeatureRule:
     every other term must occur within `window` tokens of the head, in the
     same clause (or anywhere in the message when `scope` is "message").
     `exclude` terms in that window veto the rule (unless denied), and so do
-    `exclude_message` terms anywhere in the message (a bare "stiff" is not
-    the knee's when the message is about the hands); a `rivals` term that is
+    `exclude_message` terms anywhere in the message when there now (a bare
+    "stiff" is not the knee's when the message is about the hands; a flu
+    someone else had vetoes nothing) unless an `unless_message` term is
+    there too (a plain "back" is the mid back in a message that names only
+    the mid back, not when it names the lower back as well); a `rivals` term that is
     nearer to the head or to a companion than they are to each other vetoes
     it too ("worse sitting, better walking").  `yield_to` drops the mention
     when one of those features was found with the same head.  `status`
@@ -54,6 +57,7 @@ class FeatureRule:
     scope: str = "sentence"
     exclude: Tuple[str, ...] = ()
     exclude_message: Tuple[str, ...] = ()
+    unless_message: Tuple[str, ...] = ()
     rivals: Tuple[str, ...] = ()
     yield_to: Tuple[str, ...] = ()
     status: str = PRESENT
@@ -74,6 +78,16 @@ class FeatureRule:
         return self.terms[1:]
 
 
+@dataclass(frozen=True)
+class Site:
+    """Where a feature's symptom may be: a hit that names none of the `own` places is
+    dropped when the place named nearest one of its symptom terms, in that term's
+    clause, is a `foreign` one ("my elbow is hot, red and swollen": not the knee)."""
+
+    own: Tuple[str, ...]
+    foreign: Tuple[str, ...]
+
+
 @dataclass
 class Lexicon:
     """The parsed contents of lexicon.yml."""
@@ -84,6 +98,7 @@ class Lexicon:
     clause_breaks: Tuple[str, ...]
     fuzzy_min_length: int
     fuzzy_protected: Tuple[str, ...]
+    sites: Dict[str, Site] = field(default_factory=dict)
     raw: Dict[str, Any] = field(repr=False, default_factory=dict)
 
 
@@ -117,7 +132,7 @@ def _parse_term(name: str, spec: Any) -> TermSpec:
 
 
 def _parse_rule(feature: str, spec: Dict[str, Any], default_window: int) -> FeatureRule:
-    unknown = set(spec) - {"all", "window", "scope", "not", "not_in_message", "rivals", "yield_to", "status", "invert", "keep"}
+    unknown = set(spec) - {"all", "window", "scope", "not", "not_in_message", "unless_in_message", "rivals", "yield_to", "status", "invert", "keep"}
     if unknown:
         raise ValueError(f"feature {feature}: unknown rule keys {sorted(unknown)}")
     terms = as_tuple(spec["all"])
@@ -138,6 +153,7 @@ def _parse_rule(feature: str, spec: Dict[str, Any], default_window: int) -> Feat
         scope=spec.get("scope", "sentence"),
         exclude=as_tuple(spec.get("not")),
         exclude_message=as_tuple(spec.get("not_in_message")),
+        unless_message=as_tuple(spec.get("unless_in_message")),
         rivals=as_tuple(spec.get("rivals")),
         yield_to=as_tuple(spec.get("yield_to")),
         status=spec.get("status", PRESENT),
@@ -158,6 +174,8 @@ def parse_lexicon(data: Dict[str, Any]) -> Lexicon:
             history.add(feature)
         rules.extend(_parse_rule(feature, rule, window) for rule in spec["rules"])
     fuzzy = data.get("fuzzy", {})
+    sites = {feature: Site(own=as_tuple(spec.get("own")), foreign=as_tuple(spec.get("foreign")))
+             for feature, spec in (data.get("sites") or {}).items()}
     lexicon = Lexicon(
         terms=terms,
         rules=rules,
@@ -165,6 +183,7 @@ def parse_lexicon(data: Dict[str, Any]) -> Lexicon:
         clause_breaks=as_tuple(data.get("clause_breaks")),
         fuzzy_min_length=int(fuzzy.get("min_length", 5)),
         fuzzy_protected=tuple(str(word) for word in as_tuple(fuzzy.get("protected"))),
+        sites=sites,
         raw=data,
     )
     _validate_lexicon(lexicon)
@@ -178,12 +197,16 @@ def _validate_lexicon(lexicon: Lexicon) -> None:
     if missing or unknown:
         raise ValueError(f"lexicon features: missing {sorted(missing)}, unknown {sorted(unknown)}")
     for rule in lexicon.rules:
-        referenced = rule.terms + rule.exclude + rule.exclude_message + rule.rivals
+        referenced = rule.terms + rule.exclude + rule.exclude_message + rule.unless_message + rule.rivals
         absent = [term for term in referenced if term not in lexicon.terms]
         if absent or set(rule.yield_to) - features:
             raise ValueError(f"rule for {rule.feature}: unknown terms {absent} or yield_to {rule.yield_to}")
         if rule.scope not in ("sentence", "message"):
             raise ValueError(f"rule for {rule.feature}: scope must be sentence or message")
+    for feature, site in lexicon.sites.items():
+        absent = [term for term in site.own + site.foreign if term not in lexicon.terms]
+        if feature not in features or absent or not site.own or not site.foreign:
+            raise ValueError(f"sites: {feature} needs a known feature and own and foreign terms (unknown {absent})")
     for spec in lexicon.terms.values():
         if set(spec.include) - set(lexicon.terms):
             raise ValueError(f"term {spec.name}: unknown include {spec.include}")

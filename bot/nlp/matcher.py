@@ -11,6 +11,7 @@ from bot.nlp.lexicon import (
     EXCEPT_SUFFIX,
     FeatureRule,
     Lexicon,
+    Site,
     compile_terms,
     parse_lexicon,
     term_closures,
@@ -147,6 +148,10 @@ class TermMatcher(JsonState):
     @property
     def history_is_present(self) -> Set[str]:
         return self.lexicon.history_is_present if self.lexicon else set()
+
+    @property
+    def sites(self) -> Dict[str, Site]:
+        return self.lexicon.sites if self.lexicon else {}
 
     def configure(self, data: Dict[str, Any]) -> Tuple[Dict[str, str], Set[str]]:
         """Compile lexicon data; return (words naming a term -> their terms,

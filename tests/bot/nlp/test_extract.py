@@ -833,10 +833,140 @@ def test_a_not_in_message_term_anywhere_vetoes_the_rule():
     denied_hand = Occurrence("hand", 1, 2, sent=0, clause=0, status="absent")
     assert compose([stiff], [rule], ["absent"]) != []
     assert compose([hand, stiff], [rule], ["absent"]) == []
-    # a denied veto term vetoes nothing
+    # a denied veto term vetoes nothing, nor does a past or someone else's one
     assert compose([denied_hand, stiff], [rule], ["absent"]) != []
+    for status in ("historical", "other", "hypothetical", "uncertain"):
+        assert compose([Occurrence("hand", 1, 2, sent=0, clause=0, status=status), stiff], [rule], ["absent"]) != []
 
 
 def test_limps_is_not_corrected_to_limbs(nlp):
     present, _ = present_absent(nlp, "he limps and his knee feels weak")
     assert "both_legs" not in present
+
+
+def test_a_site_drops_a_symptom_nearest_a_foreign_place():
+    from bot.nlp.extract import Occurrence, compose
+    from bot.nlp.lexicon import FeatureRule, Site
+
+    rule = FeatureRule("leg_weakness", ("weak",), window=6)
+    sites = {"leg_weakness": Site(own=("leg",), foreign=("arm",))}
+    weak = Occurrence("weak", 5, 6, sent=0, clause=0, status="present")
+    arm = Occurrence("arm", 2, 3, sent=0, clause=0, status=None)
+    leg = Occurrence("leg", 8, 9, sent=0, clause=0, status=None)
+    far_leg = Occurrence("leg", 12, 13, sent=0, clause=0, status=None)
+    other_sentence_arm = Occurrence("arm", 2, 3, sent=1, clause=1, status=None)
+    assert compose([weak], [rule], ["absent"], sites=sites) != []
+    assert compose([arm, weak], [rule], ["absent"], sites=sites) == []
+    # the nearer place wins; a tie goes to the own place
+    assert compose([arm, weak, far_leg], [rule], ["absent"], sites=sites) == []
+    assert compose([arm, weak, leg], [rule], ["absent"], sites=sites) != []
+    # a place in another sentence says nothing; one in the clause beats one in another clause
+    assert compose([weak, other_sentence_arm], [rule], ["absent"], sites=sites) != []
+    nearer_arm_other_clause = Occurrence("arm", 6, 7, sent=0, clause=1, status=None)
+    far_leg_same_clause = Occurrence("leg", 1, 2, sent=0, clause=0, status=None)
+    assert compose([far_leg_same_clause, weak, nearer_arm_other_clause], [rule], ["absent"], sites=sites) != []
+    # a rule that names its own place is never dropped
+    placed = FeatureRule("leg_weakness", ("weak", "leg"), window=6)
+    assert compose([arm, weak, leg], [placed], ["absent"], sites=sites) != []
+
+
+@pytest.mark.parametrize("text, feature", [
+    ("I can't lift my arm above my head and it's getting weaker every week", "progressive_weakness"),
+    ("I can't lift my arm above my head and it's getting weaker every week", "leg_weakness"),
+    ("my elbow is hot, red and swollen", "hot_red_knee"),
+    ("Stiff neck, can't turn my head to the left without it hurting", "worse_twisting"),
+    ("pain between my shoulder blades that's worse when I sit at my desk", "worse_with_spine_load"),
+])
+def test_a_symptom_of_another_body_part_is_not_the_legs(nlp, text, feature):
+    present, absent = present_absent(nlp, text)
+    assert feature not in present + absent, (present, absent)
+
+
+@pytest.mark.parametrize("text, feature", [
+    ("my leg is getting weaker every week", "progressive_weakness"),
+    ("my knee is hot, red and swollen", "hot_red_knee"),
+    ("my lower back hurts when I sit at my desk", "worse_with_spine_load"),
+])
+def test_the_same_words_on_the_leg_still_count(nlp, text, feature):
+    present, _ = present_absent(nlp, text)
+    assert feature in present, present
+
+
+def test_an_unless_term_lifts_the_not_in_message_veto():
+    from bot.nlp.extract import Occurrence, compose
+    from bot.nlp.lexicon import FeatureRule
+
+    rule = FeatureRule("low_back_pain", ("back_pain",), window=6,
+                       exclude_message=("mid_back",), unless_message=("lower_back",))
+    pain = Occurrence("back_pain", 20, 22, sent=2, clause=2, status="present")
+    mid = Occurrence("mid_back", 3, 6, sent=0, clause=0, status=None)
+    lower = Occurrence("lower_back", 30, 32, sent=3, clause=3, status=None)
+    assert compose([mid, pain], [rule], ["absent"]) == []
+    assert compose([mid, pain, lower], [rule], ["absent"]) != []
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("the pain is in the middle part of my back, under my shoulder blade. it hurts when I sit and my back aches all day",
+     False),
+    ("my upper back is stiff and my lower back hurts when I sit, my back aches all day", True),
+])
+def test_a_plain_back_is_the_mid_back_when_only_the_mid_back_is_named(nlp, text, expected):
+    present, _ = present_absent(nlp, text)
+    assert ("low_back_pain" in present) is expected, present
+
+
+def test_a_site_looks_to_the_sentence_when_the_clause_names_no_place():
+    from bot.nlp.extract import Occurrence, compose
+    from bot.nlp.lexicon import FeatureRule, Site
+
+    rule = FeatureRule("knee_locking", ("lock",), window=6)
+    sites = {"knee_locking": Site(own=("knee",), foreign=("wrist",))}
+    lock = Occurrence("lock", 12, 13, sent=0, clause=1, status="present")
+    wrist = Occurrence("wrist", 1, 2, sent=0, clause=0, status=None)
+    knee_next_sentence = Occurrence("knee", 15, 16, sent=1, clause=2, status=None)
+    assert compose([wrist, lock], [rule], ["absent"], sites=sites) == []
+    # a place in another sentence says nothing
+    assert compose([Occurrence("wrist", 1, 2, sent=1, clause=2, status=None), lock], [rule], ["absent"],
+                   sites=sites) != []
+    assert compose([wrist, lock, knee_next_sentence], [rule], ["absent"], sites=sites) == []
+
+
+def test_a_foreign_place_inside_another_symptom_belongs_to_it():
+    from bot.nlp.extract import Occurrence, compose
+    from bot.nlp.lexicon import FeatureRule, Site
+
+    rule = FeatureRule("clicking_catching", ("click",), window=6)
+    sites = {"clicking_catching": Site(own=("knee",), foreign=("back",))}
+    click = Occurrence("click", 2, 3, sent=0, clause=0, status="absent")
+    back = Occurrence("back", 6, 7, sent=0, clause=0, status=None)
+    back_issues = Occurrence("back_strong", 6, 8, sent=0, clause=0, status="absent")
+    assert compose([click, back], [rule], ["absent"], sites=sites) == []
+    assert compose([click, back, back_issues], [rule], ["absent"], sites=sites) != []
+
+
+@pytest.mark.parametrize("text, feature", [
+    ("my wrist got twisted yesterday and now I can't bend it", "knee_locking"),
+    ("my neighbour's sciatica got so bad she couldn't walk", "cannot_bear_weight"),
+])
+def test_scoped_away(nlp, text, feature):
+    present, absent = present_absent(nlp, text)
+    assert feature not in present + absent, (present, absent)
+
+
+def test_pain_radiating_down_the_arm_is_not_radiating_leg_pain(nlp):
+    present, _ = present_absent(nlp, "chest pain radiating down my left arm and into my jaw")
+    assert "radiating_leg_pain" not in present
+    present, _ = present_absent(nlp, "pain radiating from my lower back down my left leg")
+    assert "radiating_leg_pain" in present
+
+
+def test_a_site_with_no_place_in_the_sentence_looks_to_the_topic_of_the_sentence_before(nlp):
+    present, _ = present_absent(nlp, "For 3 months I've had numbness in my left hand. It gets worse when I drive.")
+    assert "worse_with_spine_load" not in present
+    present, _ = present_absent(nlp, "I have pain in my lower back. It gets worse when I drive.")
+    assert "worse_with_spine_load" in present
+
+
+def test_a_shaking_hand_is_no_fever(nlp):
+    present, _ = present_absent(nlp, "my left hand shakes when I hold a cup")
+    assert "fever" not in present
