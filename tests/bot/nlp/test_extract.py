@@ -587,6 +587,22 @@ def test_other_hypothetical_historical_and_hedged_wording(nlp, text, feature, st
     ("I have to strain to pee now", "bladder_bowel_change"),
     ("every time i sneeze it goes down my leg", "worse_with_spine_load"),
     ("hurts when I play tennis", "worse_weight_bearing"),
+    ("I have pain in my waist for 2 months", "low_back_pain"),
+    ("backbone pain since 1 week", "low_back_pain"),
+    ("radicular pain in the right leg", "radiating_leg_pain"),
+    ("sensory loss over the lateral calf", "numbness"),
+    ("dysesthesia in my foot", "tingling"),
+    ("I have been passing urine involuntarily", "bladder_bowel_change"),
+    ("I am wheelchair bound", "cannot_bear_weight"),
+    ("I have a trick knee that goes out on me", "knee_giving_way"),
+    ("my back went out yesterday", "low_back_pain"),
+    ("it's like a toothache in my calf", "dull_ache"),
+    ("stinging pain in my shin", "shooting_pain"),
+    ("my back hurts when I slouch", "worse_with_spine_load"),
+    ("pulling my knees to my chest helps", "eased_by_position"),
+    ("my knee feels rusty in the morning", "knee_stiffness"),
+    ("Baker's cyst behind my knee", "knee_swelling"),
+    ("my kneecap dislocated", "knee_injury"),
 ])
 def test_more_lay_wording(nlp, text, feature):
     assert feature in present_absent(nlp, text)[0]
@@ -620,6 +636,10 @@ def test_more_lay_wording(nlp, text, feature):
     ("the pain goes when I stand up and move", "worse_weight_bearing"),
     ("my knee hurts when I get up after sitting", "worse_with_spine_load"),
     ("my knee gets stuck and I have to flick it", "clicking_catching"),
+    ("the pain is around my waist and stomach", "low_back_pain"),
+    ("the stings on my leg from nettles", "shooting_pain"),
+    ("my legs went out from under me", "both_legs"),
+    ("my walking stick won't hold me up", "leg_weakness"),
     ("I'm scared - I can't feel my bum when I sit on the toilet", "worse_with_spine_load"),
     ("the weakness and the pain are worse when I sit", "progressive_weakness"),
 ])
