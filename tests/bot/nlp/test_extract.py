@@ -603,6 +603,9 @@ def test_other_hypothetical_historical_and_hedged_wording(nlp, text, feature, st
     ("my knee feels rusty in the morning", "knee_stiffness"),
     ("Baker's cyst behind my knee", "knee_swelling"),
     ("my kneecap dislocated", "knee_injury"),
+    ("lowerback pain for 3 weeks", "low_back_pain"),
+    ("I pulled a muscle in my lower back", "low_back_pain"),
+    ("muscle spasm in my lower back", "low_back_pain"),
 ])
 def test_more_lay_wording(nlp, text, feature):
     assert feature in present_absent(nlp, text)[0]
