@@ -606,6 +606,7 @@ def test_other_hypothetical_historical_and_hedged_wording(nlp, text, feature, st
     ("lowerback pain for 3 weeks", "low_back_pain"),
     ("I pulled a muscle in my lower back", "low_back_pain"),
     ("muscle spasm in my lower back", "low_back_pain"),
+    ("I have no bladder control", "bladder_bowel_change"),
 ])
 def test_more_lay_wording(nlp, text, feature):
     assert feature in present_absent(nlp, text)[0]
@@ -643,6 +644,10 @@ def test_more_lay_wording(nlp, text, feature):
     ("the stings on my leg from nettles", "shooting_pain"),
     ("my legs went out from under me", "both_legs"),
     ("my walking stick won't hold me up", "leg_weakness"),
+    # a denied change is no red flag ("no change" is a ConText pseudo-negation)
+    ("no change in my toilet habits", "bladder_bowel_change"),
+    ("no changes to my bladder or bowels", "bladder_bowel_change"),
+    ("no loss of bladder control", "bladder_bowel_change"),
     ("I'm scared - I can't feel my bum when I sit on the toilet", "worse_with_spine_load"),
     ("the weakness and the pain are worse when I sit", "progressive_weakness"),
 ])
