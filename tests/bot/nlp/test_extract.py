@@ -648,6 +648,9 @@ def test_more_lay_wording(nlp, text, feature):
     ("no change in my toilet habits", "bladder_bowel_change"),
     ("no changes to my bladder or bowels", "bladder_bowel_change"),
     ("no loss of bladder control", "bladder_bowel_change"),
+    ("I have normal sensation when I wipe", "saddle_numbness"),
+    ("I can still feel the toilet paper when I wipe", "saddle_numbness"),
+    ("I have a UTI and it burns when I pee", "shooting_pain"),
     ("I'm scared - I can't feel my bum when I sit on the toilet", "worse_with_spine_load"),
     ("the weakness and the pain are worse when I sit", "progressive_weakness"),
 ])
