@@ -607,6 +607,8 @@ def test_other_hypothetical_historical_and_hedged_wording(nlp, text, feature, st
     ("I pulled a muscle in my lower back", "low_back_pain"),
     ("muscle spasm in my lower back", "low_back_pain"),
     ("I have no bladder control", "bladder_bowel_change"),
+    ("my legs ache after walking", "both_legs"),
+    ("pain in my legs after a run and now both legs are numb", "both_legs"),
 ])
 def test_more_lay_wording(nlp, text, feature):
     assert feature in present_absent(nlp, text)[0]
@@ -651,6 +653,10 @@ def test_more_lay_wording(nlp, text, feature):
     ("I have normal sensation when I wipe", "saddle_numbness"),
     ("I can still feel the toilet paper when I wipe", "saddle_numbness"),
     ("I have a UTI and it burns when I pee", "shooting_pain"),
+    # legs that ache with a cause of their own next to it are no red flag
+    ("my legs ache after the gym", "both_legs"),
+    ("I have varicose veins in my legs and they ache", "both_legs"),
+    ("sore legs after a long hike", "both_legs"),
     ("I'm scared - I can't feel my bum when I sit on the toilet", "worse_with_spine_load"),
     ("the weakness and the pain are worse when I sit", "progressive_weakness"),
 ])
