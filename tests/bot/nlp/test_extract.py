@@ -608,6 +608,9 @@ def test_other_hypothetical_historical_and_hedged_wording(nlp, text, feature, st
     ("muscle spasm in my lower back", "low_back_pain"),
     ("I have no bladder control", "bladder_bowel_change"),
     ("my legs ache after walking", "both_legs"),
+    ("the weakness in my leg is getting worse", "progressive_weakness"),
+    ("my legs and hands are getting weaker", "progressive_weakness"),
+    ("my pee stream is getting weaker", "bladder_bowel_change"),
     ("pain in my legs after a run and now both legs are numb", "both_legs"),
 ])
 def test_more_lay_wording(nlp, text, feature):
@@ -657,6 +660,10 @@ def test_more_lay_wording(nlp, text, feature):
     ("my legs ache after the gym", "both_legs"),
     ("I have varicose veins in my legs and they ache", "both_legs"),
     ("sore legs after a long hike", "both_legs"),
+    ("my eyesight is getting weaker", "progressive_weakness"),
+    ("my pee stream is getting weaker", "leg_weakness"),
+    ("the pain is worse, the weakness is about the same", "progressive_weakness"),
+    ("I've been feeling weak and getting worse with the flu", "progressive_weakness"),
     ("I'm scared - I can't feel my bum when I sit on the toilet", "worse_with_spine_load"),
     ("the weakness and the pain are worse when I sit", "progressive_weakness"),
 ])
