@@ -614,6 +614,7 @@ def test_other_hypothetical_historical_and_hedged_wording(nlp, text, feature, st
     ("pins and neeldes in my toes", "tingling"),
     ("I have no bladder control", "bladder_bowel_change"),
     ("my legs ache after walking", "both_legs"),
+    ("I'm worried because my legs are weak", "both_legs"),
     ("the weakness in my leg is getting worse", "progressive_weakness"),
     ("my legs and hands are getting weaker", "progressive_weakness"),
     ("my pee stream is getting weaker", "bladder_bowel_change"),
@@ -668,6 +669,10 @@ def test_more_lay_wording(nlp, text, feature):
     ("sore legs after a long hike", "both_legs"),
     ("I can't put my foot down on the floor without pain", "cannot_bear_weight"),
     ("my eyesight is getting weaker", "progressive_weakness"),
+    # a feared future is hypothetical
+    ("I'm scared I'll end up incontinent", "bladder_bowel_change"),
+    ("I'm worried my legs will go weak", "both_legs"),
+    ("I'm worried that my bladder might stop working", "bladder_bowel_change"),
     ("my pee stream is getting weaker", "leg_weakness"),
     ("the pain is worse, the weakness is about the same", "progressive_weakness"),
     ("I'm scared - I can't feel my bum when I sit on the toilet", "worse_with_spine_load"),
