@@ -615,6 +615,8 @@ def test_other_hypothetical_historical_and_hedged_wording(nlp, text, feature, st
     ("I have no bladder control", "bladder_bowel_change"),
     ("my legs ache after walking", "both_legs"),
     ("I'm worried because my legs are weak", "both_legs"),
+    ("I've become incontinent since the back pain started", "bladder_bowel_change"),
+    ("I wet myself this morning without realising", "bladder_bowel_change"),
     ("the weakness in my leg is getting worse", "progressive_weakness"),
     ("my legs and hands are getting weaker", "progressive_weakness"),
     ("my pee stream is getting weaker", "bladder_bowel_change"),
@@ -671,6 +673,9 @@ def test_more_lay_wording(nlp, text, feature):
     ("my eyesight is getting weaker", "progressive_weakness"),
     # a feared future is hypothetical
     ("I'm scared I'll end up incontinent", "bladder_bowel_change"),
+    ("I nearly wet myself laughing at the physio", "bladder_bowel_change"),
+    ("I have stress incontinence since my pregnancy", "bladder_bowel_change"),
+    ("I work as a carer and deal with incontinent patients", "bladder_bowel_change"),
     ("I'm worried my legs will go weak", "both_legs"),
     ("I'm worried that my bladder might stop working", "bladder_bowel_change"),
     ("my pee stream is getting weaker", "leg_weakness"),
