@@ -610,6 +610,8 @@ def test_other_hypothetical_historical_and_hedged_wording(nlp, text, feature, st
     ("I was rear-ended last week", "major_trauma"),
     ("I can't put my foot down", "cannot_bear_weight"),
     ("my nee hirts", "localized_knee_pain"),
+    ("painful to stand for long periods", "worse_weight_bearing"),
+    ("I have to stop and rest after walking a short distance", "worse_weight_bearing"),
     ("my kne is painfull", "localized_knee_pain"),
     ("pins and neeldes in my toes", "tingling"),
     ("I have no bladder control", "bladder_bowel_change"),
