@@ -57,6 +57,11 @@ def test_state_round_trip(fuzzy, tmp_path):
     "I was painting the ceiling and gaining confidence",
     "it's raining and the public transport is senile",
     "my coat holds its folds",
+    # neighbours of round-4 lexicon words (stinging, grainy, gravelly, slumped, bloated,
+    # formication, zinger, stings, flick, pulsing, pounding)
+    "swinging and slinging a stinking rainy brainy gravely stumped singer",
+    "the ginger floated and blotted the plumped stumps of singers",
+    "pulling weeds, it was sounding fine, a nettle stings",
 ])
 def test_everyday_words_near_new_lexicon_words_are_left_alone(nlp, text):
     doc = nlp(text)
