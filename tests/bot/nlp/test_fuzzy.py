@@ -62,6 +62,10 @@ def test_state_round_trip(fuzzy, tmp_path):
     "swinging and slinging a stinking rainy brainy gravely stumped singer",
     "the ginger floated and blotted the plumped stumps of singers",
     "pulling weeds, it was sounding fine, a nettle stings",
+    "new boots and hints of a lump, singing a pushy ringer on the slough",
+    # everyday words the older lexicon words pulled in (lumps->jumps, smell->swell,
+    # rains->pains, tissue->issue, weaned->weakned, slashing->sloshing, curing->during)
+    "lumps that smell when it rains, tissue, weaned, slashing prices, curing ham",
 ])
 def test_everyday_words_near_new_lexicon_words_are_left_alone(nlp, text):
     doc = nlp(text)
