@@ -621,6 +621,8 @@ def test_other_hypothetical_historical_and_hedged_wording(nlp, text, feature, st
     ("I have no bladder control", "bladder_bowel_change"),
     ("my legs ache after walking", "both_legs"),
     ("I'm worried because my legs are weak", "both_legs"),
+    ("I CANT WALK ON IT", "cannot_bear_weight"),
+    ("I CANT FEEL MY FOOT", "numbness"),
     ("I've become incontinent since the back pain started", "bladder_bowel_change"),
     ("I wet myself this morning without realising", "bladder_bowel_change"),
     ("the weakness in my leg is getting worse", "progressive_weakness"),
@@ -679,6 +681,8 @@ def test_more_lay_wording(nlp, text, feature):
     ("my eyesight is getting weaker", "progressive_weakness"),
     # a feared future is hypothetical
     ("I'm scared I'll end up incontinent", "bladder_bowel_change"),
+    ("I DONT HAVE ANY BLADDER PROBLEMS", "bladder_bowel_change"),
+    ("MY LEGS ARENT WEAK", "both_legs"),
     ("I nearly wet myself laughing at the physio", "bladder_bowel_change"),
     ("I have stress incontinence since my pregnancy", "bladder_bowel_change"),
     ("I work as a carer and deal with incontinent patients", "bladder_bowel_change"),
