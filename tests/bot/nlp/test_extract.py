@@ -656,6 +656,7 @@ def test_more_lay_wording(nlp, text, feature):
     ("I was lying in bed when the pain started and now paracetamol helps a bit", "eased_by_position"),
     ("my knee is fine when I sit down", "eased_by_position"),
     ("knee pain, it runs up into my hip", "localized_knee_pain"),
+    ("knee pain that shoots down", "localized_knee_pain"),
     ("sharp pain in my sit bone", "worse_with_spine_load"),
     ("cant stand on my tiptoes on the right side", "cannot_bear_weight"),
     ("pain in back of knee when i walk any distance", "low_back_pain"),
