@@ -203,17 +203,24 @@ def _overlaps(a: Occurrence, b: Occurrence) -> bool:
     return a.start < b.end and b.start < a.end
 
 
+_LISTED = 2  # tokens between two places of one list ("legs and hands", "legs, arms and")
+
+
 def _misplaced(hit: Hit, site: Site, by_term: Dict[str, List[Occurrence]]) -> bool:
     """True when the hit names none of the site's own places and a symptom
     term of it (a part ConText reads) lies nearest a foreign place in its
     clause, or, with no place in its clause, in its sentence ("my wrist got
     twisted and now I can't bend it"); a tie goes to the own place.  A
     foreign place inside the wording of another symptom belongs to that one
-    ("no clicking, no back issues")."""
+    ("no clicking, no back issues").  A foreign place listed with an own one
+    ("my legs and hands are getting weaker", "arms, legs") shares the symptom
+    with it, so it is no foreign place."""
     own = [occ for term in site.own for occ in by_term.get(term, ())]
     if any(_overlaps(part, place) for part in hit.parts for place in own):
         return False
-    foreign = [occ for term in site.foreign for occ in by_term.get(term, ())]
+    foreign = [occ for term in site.foreign for occ in by_term.get(term, ())
+               if not any(place.sent == occ.sent and place.clause == occ.clause and gap(place, occ) <= _LISTED
+                          for place in own)]
     symptoms = [occ for occs in by_term.values() for occ in occs if occ.status is not None]
     for part in hit.parts:
         if part.status is None:

@@ -1,6 +1,9 @@
 """Chat-friendly changes to spaCy's English tokenizer."""
 
+from typing import Any, Dict, List
+
 from spacy.language import Language
+from spacy.symbols import NORM, ORTH
 from spacy.util import compile_infix_regex
 
 
@@ -26,6 +29,39 @@ _SPECIAL_CASES = {
 }
 
 
+def _orth(token: Dict[Any, Any]) -> str:
+    return token["ORTH"] if "ORTH" in token else token[ORTH]
+
+
+def _upper_case(tokens: List[Dict[Any, Any]]) -> List[Dict[Any, Any]]:
+    """The same split with every piece in capitals; a piece without a norm keeps its
+    lower-case spelling as the norm."""
+    pieces = []
+    for token in tokens:
+        piece = {key: value for key, value in token.items() if key not in ("ORTH", ORTH)}
+        if "NORM" not in piece and NORM not in piece:
+            piece["NORM"] = _orth(token).lower()
+        piece["ORTH"] = _orth(token).upper()
+        pieces.append(piece)
+    return pieces
+
+
+def _add_upper_case_exceptions(nlp: Language, exceptions: Dict[str, List[Dict[str, Any]]]) -> None:
+    """Shouted chat ("I CANT WALK", "I DON'T HAVE ANY BLADDER PROBLEMS") splits like
+    lower case: spaCy's contraction exceptions are case-sensitive, so "CANT" stayed
+    one token and a denial lost its "not"."""
+    for text, tokens in exceptions.items():
+        upper = text.upper()
+        if upper == text or upper in exceptions or not any(c.isalpha() for c in text):
+            continue
+        pieces = _upper_case(tokens)
+        # only when capitals keep each piece's length (the split must spell the text)
+        if "".join(piece["ORTH"] for piece in pieces) != upper or any(
+                len(piece["ORTH"]) != len(_orth(token)) for piece, token in zip(pieces, tokens)):
+            continue
+        nlp.tokenizer.add_special_case(upper, pieces)
+
+
 def customise_tokenizer(nlp: Language) -> None:
     """Tokenizer tweaks for chat text: extra infixes and shorthand norms."""
     infixes = list(nlp.Defaults.infixes) + _EXTRA_INFIXES
@@ -35,4 +71,8 @@ def customise_tokenizer(nlp: Language) -> None:
         if text.isalpha():
             capitalised = [{**tokens[0], "ORTH": tokens[0]["ORTH"].capitalize()}] + tokens[1:]
             nlp.tokenizer.add_special_case(text.capitalize(), capitalised)
+    contractions = {text: tokens for text, tokens in nlp.Defaults.tokenizer_exceptions.items()
+                    if len(tokens) > 1}
+    _add_upper_case_exceptions(nlp, {**contractions, **{t: v for t, v in _SPECIAL_CASES.items()
+                                                       if len(v) > 1}})
 

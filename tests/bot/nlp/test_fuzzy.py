@@ -57,6 +57,15 @@ def test_state_round_trip(fuzzy, tmp_path):
     "I was painting the ceiling and gaining confidence",
     "it's raining and the public transport is senile",
     "my coat holds its folds",
+    # neighbours of round-4 lexicon words (stinging, grainy, gravelly, slumped, bloated,
+    # formication, zinger, stings, flick, pulsing, pounding)
+    "swinging and slinging a stinking rainy brainy gravely stumped singer",
+    "the ginger floated and blotted the plumped stumps of singers",
+    "pulling weeds, it was sounding fine, a nettle stings",
+    "new boots and hints of a lump, singing a pushy ringer on the slough",
+    # everyday words the older lexicon words pulled in (lumps->jumps, smell->swell,
+    # rains->pains, tissue->issue, weaned->weakned, slashing->sloshing, curing->during)
+    "lumps that smell when it rains, tissue, weaned, slashing prices, curing ham",
 ])
 def test_everyday_words_near_new_lexicon_words_are_left_alone(nlp, text):
     doc = nlp(text)
