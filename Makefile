@@ -49,10 +49,13 @@ test: validate train  ## set up, train if needed, validate, run every test; non-
 	$(PY) -m pytest tests -q
 	@bash scripts/test_conversations.sh
 
-eval-nlu: nlp  ## extraction P/R/F1, red flags, false alarms: real messages (tune, held-out) and the dev set
+eval-nlu: nlp  ## extraction P/R/F1, red flags, false alarms: real messages (tune, held-out), the dev set and the probe sets
 	$(PY) -m bot.eval_nlu tests/nlu_eval/real/gold.jsonl --split tune --errors 0 --json results/nlu_eval_real_tune.json
 	$(PY) -m bot.eval_nlu tests/nlu_eval/real/gold.jsonl --split heldout --errors 0 --json results/nlu_eval_real_heldout.json
 	$(PY) -m bot.eval_nlu tests/nlu_eval/dev.yml --errors 0 --json results/nlu_eval.json
+	@for probes in tests/nlu_eval/probes/*.yml; do \
+	  $(PY) -m bot.eval_nlu $$probes --errors 0 --json results/nlu_eval_probes_$$(basename $$probes .yml).json || exit 1; \
+	done
 
 eval-faq: train  ## FAQ: top-1 accuracy, confusions and out-of-scope honest answers (tests/faq_eval: dev, then held-out)
 	$(PY) -m adapters.eval_faq tests/faq_eval/dev.yml tests/faq_eval/heldout.yml --json results/faq_eval.json
