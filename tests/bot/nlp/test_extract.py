@@ -839,6 +839,36 @@ def test_a_not_in_message_term_anywhere_vetoes_the_rule():
         assert compose([Occurrence("hand", 1, 2, sent=0, clause=0, status=status), stiff], [rule], ["absent"]) != []
 
 
+def test_clauses_scope_reaches_other_clauses_of_the_sentence_only():
+    from bot.nlp.extract import Occurrence, compose
+    from bot.nlp.lexicon import FeatureRule
+
+    rule = FeatureRule("progressive_weakness", ("weak", "since"), window=12, scope="clauses", rivals=("pain",))
+    weak = Occurrence("weak", 1, 2, sent=0, clause=0, status="present")
+    since_next_clause = Occurrence("since", 8, 12, sent=0, clause=1, status="present")
+    since_next_sentence = Occurrence("since", 8, 12, sent=1, clause=1, status="present")
+    assert compose([weak, since_next_clause], [rule], ["absent"]) != []
+    assert compose([weak, since_next_sentence], [rule], ["absent"]) == []
+    # rivals count in the same sentence only
+    assert compose([weak, since_next_clause, Occurrence("pain", 14, 15, sent=1, clause=2, status="present")],
+                   [rule], ["absent"]) != []
+    assert compose([weak, since_next_clause, Occurrence("pain", 13, 14, sent=0, clause=1, status="present")],
+                   [rule], ["absent"]) == []
+    # the default scope stays within the clause
+    clause_rule = FeatureRule("progressive_weakness", ("weak", "since"), window=12)
+    assert compose([weak, since_next_clause], [clause_rule], ["absent"]) == []
+
+
+@pytest.mark.parametrize("text", [
+    "Can hardly lift my leg to get in the car now, it was fine a week ago. Low back pain too.",
+    "my foot slaps on the floor when i walk and its worse than it was on monday",
+    "Foot drop started 3 days ago and it's getting worse",
+])
+def test_weakness_compared_with_an_earlier_time_is_progressive(nlp, text):
+    present, _ = present_absent(nlp, text)
+    assert "progressive_weakness" in present
+
+
 def test_limps_is_not_corrected_to_limbs(nlp):
     present, _ = present_absent(nlp, "he limps and his knee feels weak")
     assert "both_legs" not in present
