@@ -216,6 +216,14 @@ def test_other_experiencer_scope_ends_at_new_clause(nlp):
     assert "present" in found["hot_red_knee"]
 
 
+def test_someone_elses_story_goes_on_past_a_new_predicate(nlp):
+    # "and lost ..." keeps the friend as the subject, but still ends a denial
+    present, _ = present_absent(nlp, "My friend had cauda equina last year and lost control of her bladder, so I'm paranoid")
+    assert "bladder_bowel_change" not in present
+    found = statuses(nlp, "no fever and lost control of my bladder yesterday")
+    assert found.get("bladder_bowel_change") == {"present"}
+
+
 @pytest.mark.parametrize("text", ["my sister had a meniscus tear", "I think it's sciatica", "arthritis"])
 def test_diagnosis_word_alone_sets_nothing(nlp, text):
     assert extract(nlp, text) == []
