@@ -224,6 +224,15 @@ def test_someone_elses_story_goes_on_past_a_new_predicate(nlp):
     assert found.get("bladder_bowel_change") == {"present"}
 
 
+@pytest.mark.parametrize("text, feature", [
+    ("my wife says her legs go numb when she sits cross-legged, anyway I'm asking about my knee which locks", "both_legs"),
+    ("numb bum from sitting on the hard benches all afternoon", "saddle_numbness"),
+])
+def test_not_the_writers_red_flag(nlp, text, feature):
+    present, _ = present_absent(nlp, text)
+    assert feature not in present
+
+
 @pytest.mark.parametrize("text", ["my sister had a meniscus tear", "I think it's sciatica", "arthritis"])
 def test_diagnosis_word_alone_sets_nothing(nlp, text):
     assert extract(nlp, text) == []
