@@ -233,6 +233,12 @@ def test_not_the_writers_red_flag(nlp, text, feature):
     assert feature not in present
 
 
+def test_a_numb_bum_after_a_seat_is_only_possible(nlp):
+    # asked about once (possible_flags), not an alarm
+    assert statuses(nlp, "after cycling 60 miles my bum was numb")["saddle_numbness"] == {"uncertain"}
+    assert "present" in statuses(nlp, "my bum is numb and it's worse after sitting")["saddle_numbness"]
+
+
 @pytest.mark.parametrize("text", ["my sister had a meniscus tear", "I think it's sciatica", "arthritis"])
 def test_diagnosis_word_alone_sets_nothing(nlp, text):
     assert extract(nlp, text) == []
