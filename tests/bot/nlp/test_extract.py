@@ -239,6 +239,16 @@ def test_a_numb_bum_after_a_seat_is_only_possible(nlp):
     assert "present" in statuses(nlp, "my bum is numb and it's worse after sitting")["saddle_numbness"]
 
 
+@pytest.mark.parametrize("text, status", [
+    ("sore thighs in both legs after my first spin class", "uncertain"),
+    ("my legs ache after standing all day at work", "uncertain"),
+    ("shooting pain in both legs after the gym", "present"),
+])
+def test_sore_legs_after_an_exertion_are_only_possibly_both_legs(nlp, text, status):
+    found = statuses(nlp, text)["both_legs"]
+    assert (status in found) and (status == "present" or "present" not in found), found
+
+
 @pytest.mark.parametrize("text", ["my sister had a meniscus tear", "I think it's sciatica", "arthritis"])
 def test_diagnosis_word_alone_sets_nothing(nlp, text):
     assert extract(nlp, text) == []
