@@ -134,6 +134,8 @@ def _reachable(rule: FeatureRule, a: Occurrence, b: Occurrence, window: Optional
         return False
     if rule.scope == "sentence" and (a.sent != b.sent or a.clause != b.clause):
         return False
+    if rule.scope == "clauses" and a.sent != b.sent:
+        return False
     return gap(a, b) <= (rule.window if window is None else window)
 
 

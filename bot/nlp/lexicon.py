@@ -31,7 +31,8 @@ class FeatureRule:
 
     The first term of `terms` is the head (the mention is anchored there);
     every other term must occur within `window` tokens of the head, in the
-    same clause (or anywhere in the message when `scope` is "message").
+    same clause (anywhere in the same sentence when `scope` is "clauses", anywhere
+    in the message when it is "message"; rivals are sought in the same reach).
     `exclude` terms in that window veto the rule (unless denied), and so do
     `exclude_message` terms anywhere in the message when there now (a bare
     "stiff" is not the knee's when the message is about the hands; a flu
@@ -201,8 +202,8 @@ def _validate_lexicon(lexicon: Lexicon) -> None:
         absent = [term for term in referenced if term not in lexicon.terms]
         if absent or set(rule.yield_to) - features:
             raise ValueError(f"rule for {rule.feature}: unknown terms {absent} or yield_to {rule.yield_to}")
-        if rule.scope not in ("sentence", "message"):
-            raise ValueError(f"rule for {rule.feature}: scope must be sentence or message")
+        if rule.scope not in ("sentence", "clauses", "message"):
+            raise ValueError(f"rule for {rule.feature}: scope must be sentence, clauses or message")
     for feature, site in lexicon.sites.items():
         absent = [term for term in site.own + site.foreign if term not in lexicon.terms]
         if feature not in features or absent or not site.own or not site.foreign:

@@ -216,6 +216,39 @@ def test_other_experiencer_scope_ends_at_new_clause(nlp):
     assert "present" in found["hot_red_knee"]
 
 
+def test_someone_elses_story_goes_on_past_a_new_predicate(nlp):
+    # "and lost ..." keeps the friend as the subject, but still ends a denial
+    present, _ = present_absent(nlp, "My friend had cauda equina last year and lost control of her bladder, so I'm paranoid")
+    assert "bladder_bowel_change" not in present
+    found = statuses(nlp, "no fever and lost control of my bladder yesterday")
+    assert found.get("bladder_bowel_change") == {"present"}
+
+
+@pytest.mark.parametrize("text, feature", [
+    ("my wife says her legs go numb when she sits cross-legged, anyway I'm asking about my knee which locks", "both_legs"),
+    ("numb bum from sitting on the hard benches all afternoon", "saddle_numbness"),
+])
+def test_not_the_writers_red_flag(nlp, text, feature):
+    present, _ = present_absent(nlp, text)
+    assert feature not in present
+
+
+def test_a_numb_bum_after_a_seat_is_only_possible(nlp):
+    # asked about once (possible_flags), not an alarm
+    assert statuses(nlp, "after cycling 60 miles my bum was numb")["saddle_numbness"] == {"uncertain"}
+    assert "present" in statuses(nlp, "my bum is numb and it's worse after sitting")["saddle_numbness"]
+
+
+@pytest.mark.parametrize("text, status", [
+    ("sore thighs in both legs after my first spin class", "uncertain"),
+    ("my legs ache after standing all day at work", "uncertain"),
+    ("shooting pain in both legs after the gym", "present"),
+])
+def test_sore_legs_after_an_exertion_are_only_possibly_both_legs(nlp, text, status):
+    found = statuses(nlp, text)["both_legs"]
+    assert (status in found) and (status == "present" or "present" not in found), found
+
+
 @pytest.mark.parametrize("text", ["my sister had a meniscus tear", "I think it's sciatica", "arthritis"])
 def test_diagnosis_word_alone_sets_nothing(nlp, text):
     assert extract(nlp, text) == []
@@ -951,6 +984,36 @@ def test_a_not_in_message_term_anywhere_vetoes_the_rule():
     assert compose([denied_hand, stiff], [rule], ["absent"]) != []
     for status in ("historical", "other", "hypothetical", "uncertain"):
         assert compose([Occurrence("hand", 1, 2, sent=0, clause=0, status=status), stiff], [rule], ["absent"]) != []
+
+
+def test_clauses_scope_reaches_other_clauses_of_the_sentence_only():
+    from bot.nlp.extract import Occurrence, compose
+    from bot.nlp.lexicon import FeatureRule
+
+    rule = FeatureRule("progressive_weakness", ("weak", "since"), window=12, scope="clauses", rivals=("pain",))
+    weak = Occurrence("weak", 1, 2, sent=0, clause=0, status="present")
+    since_next_clause = Occurrence("since", 8, 12, sent=0, clause=1, status="present")
+    since_next_sentence = Occurrence("since", 8, 12, sent=1, clause=1, status="present")
+    assert compose([weak, since_next_clause], [rule], ["absent"]) != []
+    assert compose([weak, since_next_sentence], [rule], ["absent"]) == []
+    # rivals count in the same sentence only
+    assert compose([weak, since_next_clause, Occurrence("pain", 14, 15, sent=1, clause=2, status="present")],
+                   [rule], ["absent"]) != []
+    assert compose([weak, since_next_clause, Occurrence("pain", 13, 14, sent=0, clause=1, status="present")],
+                   [rule], ["absent"]) == []
+    # the default scope stays within the clause
+    clause_rule = FeatureRule("progressive_weakness", ("weak", "since"), window=12)
+    assert compose([weak, since_next_clause], [clause_rule], ["absent"]) == []
+
+
+@pytest.mark.parametrize("text", [
+    "Can hardly lift my leg to get in the car now, it was fine a week ago. Low back pain too.",
+    "my foot slaps on the floor when i walk and its worse than it was on monday",
+    "Foot drop started 3 days ago and it's getting worse",
+])
+def test_weakness_compared_with_an_earlier_time_is_progressive(nlp, text):
+    present, _ = present_absent(nlp, text)
+    assert "progressive_weakness" in present
 
 
 def test_limps_is_not_corrected_to_limbs(nlp):
