@@ -276,19 +276,20 @@ def compose(found: List[Occurrence], rules: Sequence[FeatureRule], priority: Seq
 # Hits -> mentions
 # --------------------------------------------------------------------------
 
-def _char_span(doc: Doc, hit: Hit) -> Tuple[int, int]:
-    """Character span of the hit's parts that share the head's sentence."""
+def _char_span(doc: Doc, hit: Hit, offsets: Sequence[int]) -> Tuple[int, int]:
+    """Character span (in the text given to `extract`) of the hit's parts that share
+    the head's sentence; `offsets` are the characters where the Doc's tokens start."""
     parts = [occ for occ in hit.parts if occ.sent == hit.head.sent]
     start = min(occ.start for occ in parts)
     end = max(occ.end for occ in parts)
-    return doc[start].idx, doc[end - 1].idx + len(doc[end - 1].text)
+    return offsets[start], offsets[end - 1] + len(doc[end - 1].text)
 
 
-def _to_mentions(doc: Doc, hits: Iterable[Hit], text: str) -> List[Mention]:
+def _to_mentions(doc: Doc, hits: Iterable[Hit], text: str, offsets: Sequence[int]) -> List[Mention]:
     """One Mention per distinct (feature, status, span), in text order."""
     mentions = set()
     for hit in hits:
-        start, end = _char_span(doc, hit)
+        start, end = _char_span(doc, hit, offsets)
         mentions.add(Mention(hit.rule.feature, hit.status, start, end, text[start:end]))
     return sorted(mentions, key=lambda m: (m.start, m.end, m.feature, m.status))
 
@@ -301,11 +302,31 @@ def extract(nlp: Language, text: str) -> List[Mention]:
     text = text[:MAX_CHARS]
     if not text.strip():
         return []
-    doc = nlp(normalise(text))
+    doc, offsets = without_inline_spaces(nlp.make_doc(normalise(text)))
+    for _, component in nlp.pipeline:
+        doc = component(doc)
     terms = nlp.get_pipe(TERMS_PIPE)
     priority = nlp.get_pipe(CONTEXT_PIPE).priority
     hits = compose(occurrences(doc), terms.rules, priority, terms.history_is_present, terms.sites)
-    return _to_mentions(doc, hits, text)
+    return _to_mentions(doc, hits, text, offsets)
+
+
+def without_inline_spaces(doc: Doc) -> Tuple[Doc, List[int]]:
+    """The Doc without the whitespace tokens spaCy makes of extra spaces inside a
+    line ("no colour,  with back ache"), so that every phrase and modifier matches
+    across them; line breaks stay (they end sentences).  Returns the Doc and the
+    character offset, in the original text, of each of its tokens."""
+    drop = [token.is_space and "\n" not in token.text for token in doc]
+    if not any(drop):
+        return doc, [token.idx for token in doc]
+    kept = [token for token, dropped in zip(doc, drop) if not dropped]
+    if not kept:
+        return doc, [token.idx for token in doc]
+    spaces = [bool(token.whitespace_) or (token.i + 1 < len(doc) and drop[token.i + 1]) for token in kept]
+    compact = Doc(doc.vocab, words=[token.text for token in kept], spaces=spaces)
+    for new, old in zip(compact, kept):
+        new.norm_ = old.norm_
+    return compact, [token.idx for token in kept]
 
 
 def findings(mentions: Iterable[Mention]) -> Tuple[List[str], List[str]]:

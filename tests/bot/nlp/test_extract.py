@@ -970,3 +970,25 @@ def test_a_site_with_no_place_in_the_sentence_looks_to_the_topic_of_the_sentence
 def test_a_shaking_hand_is_no_fever(nlp):
     present, _ = present_absent(nlp, "my left hand shakes when I hold a cup")
     assert "fever" not in present
+
+
+# --------------------------------------------------------------------------
+# Extra spaces inside a line do not split phrases or modifiers
+# --------------------------------------------------------------------------
+
+@pytest.mark.parametrize("text, want_present, want_absent", [
+    ("my urine has no colour,  with back ache", ["low_back_pain"], []),
+    ("no numbness   or  tingling", [], ["numbness", "tingling"]),
+    ("my knee    hurts", ["localized_knee_pain"], []),
+])
+def test_extra_spaces_are_ignored(nlp, text, want_present, want_absent):
+    present, absent = present_absent(nlp, text)
+    assert set(want_present) <= set(present) and set(want_absent) <= set(absent)
+    assert not set(want_present) & set(absent)
+
+
+def test_mention_offsets_survive_extra_spaces(nlp):
+    text = "  no  numbness,  my knee    hurts"
+    for mention in extract(nlp, text):
+        assert text[mention.start:mention.end] == mention.text
+    assert {m.text for m in extract(nlp, text) if m.feature == "localized_knee_pain"} == {"knee    hurts"}
