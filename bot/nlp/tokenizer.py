@@ -23,6 +23,23 @@ _SPECIAL_CASES = {
     "+": [{"ORTH": "+", "NORM": "and"}],
     "im": [{"ORTH": "i", "NORM": "i"}, {"ORTH": "m", "NORM": "am"}],
     "ive": [{"ORTH": "i", "NORM": "i"}, {"ORTH": "ve", "NORM": "have"}],
+    # misspelt negated auxiliaries read as the auxiliary and "not", like "doesnt" ("knee dosent lock")
+    "nt": [{"ORTH": "nt", "NORM": "not"}],
+    "dnt": [{"ORTH": "d", "NORM": "do"}, {"ORTH": "nt", "NORM": "not"}],
+    "dosent": [{"ORTH": "dos", "NORM": "does"}, {"ORTH": "ent", "NORM": "not"}],
+    "dosnt": [{"ORTH": "dos", "NORM": "does"}, {"ORTH": "nt", "NORM": "not"}],
+    "dosen't": [{"ORTH": "dosen", "NORM": "does"}, {"ORTH": "'t", "NORM": "not"}],
+    "doesent": [{"ORTH": "does", "NORM": "does"}, {"ORTH": "ent", "NORM": "not"}],
+    "doenst": [{"ORTH": "doe", "NORM": "does"}, {"ORTH": "nst", "NORM": "not"}],
+    "doesnot": [{"ORTH": "does", "NORM": "does"}, {"ORTH": "not", "NORM": "not"}],
+    "didnot": [{"ORTH": "did", "NORM": "do"}, {"ORTH": "not", "NORM": "not"}],
+    "dident": [{"ORTH": "did", "NORM": "do"}, {"ORTH": "ent", "NORM": "not"}],
+    "didint": [{"ORTH": "did", "NORM": "do"}, {"ORTH": "int", "NORM": "not"}],
+    "havnt": [{"ORTH": "hav", "NORM": "have"}, {"ORTH": "nt", "NORM": "not"}],
+    "hasent": [{"ORTH": "has", "NORM": "has"}, {"ORTH": "ent", "NORM": "not"}],
+    "isent": [{"ORTH": "is", "NORM": "is"}, {"ORTH": "ent", "NORM": "not"}],
+    "wasent": [{"ORTH": "was", "NORM": "was"}, {"ORTH": "ent", "NORM": "not"}],
+    "arnt": [{"ORTH": "ar", "NORM": "are"}, {"ORTH": "nt", "NORM": "not"}],
 }
 
 
