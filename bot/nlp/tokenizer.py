@@ -19,6 +19,8 @@ _SPECIAL_CASES = {
     "tho": [{"ORTH": "tho", "NORM": "though"}],
     "altho": [{"ORTH": "altho", "NORM": "although"}],
     "n": [{"ORTH": "n", "NORM": "and"}],
+    "jus": [{"ORTH": "jus", "NORM": "just"}],
+    "jst": [{"ORTH": "jst", "NORM": "just"}],
     "&": [{"ORTH": "&", "NORM": "and"}],
     "+": [{"ORTH": "+", "NORM": "and"}],
     "im": [{"ORTH": "i", "NORM": "i"}, {"ORTH": "m", "NORM": "am"}],

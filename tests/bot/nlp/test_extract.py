@@ -992,3 +992,50 @@ def test_mention_offsets_survive_extra_spaces(nlp):
     for mention in extract(nlp, text):
         assert text[mention.start:mention.end] == mention.text
     assert {m.text for m in extract(nlp, text) if m.feature == "localized_knee_pain"} == {"knee    hurts"}
+
+
+# --------------------------------------------------------------------------
+# Ways of denying, and look-alikes that deny nothing (round r4-neg)
+# --------------------------------------------------------------------------
+
+@pytest.mark.parametrize("text, want_present, want_absent", [
+    ("Tingling in my foot yes, numbness no.", ["tingling"], ["numbness"]),
+    ("nt numb jus achy", ["dull_ache"], ["numbness"]),
+    ("knee dosent lock or give way", [], ["knee_locking", "knee_giving_way"]),
+    ("lying down doesn't ease it", [], ["eased_by_position"]),
+    ("my foot is a bit weak but it's not getting worse", ["leg_weakness"], ["progressive_weakness"]),
+    ("the weakness in my ankle hasn't got any worse", ["leg_weakness"], ["progressive_weakness"]),
+    ("numbness, tingling, weakness - none of these", [], ["numbness", "tingling", "leg_weakness"]),
+    ("it's only my right leg, the left one is fine", [], ["both_legs"]),
+    ("I didnt injure it, no fall, nothing", [], ["knee_injury", "major_trauma"]),
+    ("No redness, no temperature", [], ["hot_red_knee", "fever"]),
+    ("I eat well and I am maintaining a good weight", [], ["weight_loss"]),
+    ("my knee hurts but the pain doesn't go past it", ["localized_knee_pain"], ["radiating_leg_pain"]),
+    ("I can straighten it all the way, no catching", [], ["knee_locking", "clicking_catching"]),
+    ("pain is only in the knee, not in my hip", ["localized_knee_pain"], []),
+])
+def test_ways_of_denying(nlp, text, want_present, want_absent):
+    present, absent = present_absent(nlp, text)
+    assert set(want_present) <= set(present), present
+    assert set(want_absent) <= set(absent), absent
+
+
+@pytest.mark.parametrize("text, feature", [
+    ("there's no end to this back pain", "low_back_pain"),
+    ("no improvement in the swelling at all", "knee_swelling"),
+    ("none of the painkillers touch the burning in my calf", "shooting_pain"),
+    ("you can't not notice the clicking, it's constant", "clicking_catching"),
+    ("I never used to get back pain but now I do", "low_back_pain"),
+])
+def test_look_alike_denials_keep_the_feature(nlp, text, feature):
+    present, absent = present_absent(nlp, text)
+    assert feature in present and feature not in absent
+
+
+@pytest.mark.parametrize("text", [
+    "I don't have any tingling in my feet",
+    "my toes don't tingle and they're not numb",
+])
+def test_denied_feet_deny_no_legs(nlp, text):
+    present, absent = present_absent(nlp, text)
+    assert "both_legs" not in present + absent

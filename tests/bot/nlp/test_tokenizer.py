@@ -22,6 +22,7 @@ def nlp():
     ("knee dosent lock", ["knee", "does", "not", "lock"]),
     ("Dosnt click", ["does", "not", "click"]),
     ("nt numb", ["not", "numb"]),
+    ("jus achy", ["just", "achy"]),
     ("i dnt have", ["i", "do", "not", "have"]),
     ("it hasent swollen", ["it", "has", "not", "swollen"]),
 ])
