@@ -1013,6 +1013,9 @@ def test_mention_offsets_survive_extra_spaces(nlp):
     ("my knee hurts but the pain doesn't go past it", ["localized_knee_pain"], ["radiating_leg_pain"]),
     ("I can straighten it all the way, no catching", [], ["knee_locking", "clicking_catching"]),
     ("pain is only in the knee, not in my hip", ["localized_knee_pain"], []),
+    ("there's been no change in my toilet habits", [], ["bladder_bowel_change"]),
+    ("I don't get numbness. Tingling neither.", [], ["numbness", "tingling"]),
+    ("walking is fine", [], ["cannot_bear_weight"]),
 ])
 def test_ways_of_denying(nlp, text, want_present, want_absent):
     present, absent = present_absent(nlp, text)
@@ -1026,6 +1029,11 @@ def test_ways_of_denying(nlp, text, want_present, want_absent):
     ("none of the painkillers touch the burning in my calf", "shooting_pain"),
     ("you can't not notice the clicking, it's constant", "clicking_catching"),
     ("I never used to get back pain but now I do", "low_back_pain"),
+    ("not a day goes by without my knee aching", "dull_ache"),
+    ("nothing makes the numbness in my foot better", "numbness"),
+    ("no one believes me that my foot is numb", "numbness"),
+    ("not long after that my leg went numb", "numbness"),
+    ("there's no way to get comfortable with this back pain", "low_back_pain"),
 ])
 def test_look_alike_denials_keep_the_feature(nlp, text, feature):
     present, absent = present_absent(nlp, text)
