@@ -7,7 +7,7 @@ from typing import Any, Dict, List, Optional, Sequence, Set, Tuple
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from bot.nlp.constants import CONTEXT_PIPE, LOCATORS, PRESENT, STATUS_ATTR, TARGETS, Pattern
+from bot.nlp.constants import ABSENT, CONTEXT_PIPE, DENIED_PLACES_ATTR, LOCATORS, PRESENT, STATUS_ATTR, TARGETS, Pattern
 from bot.nlp.context_rules import ContextData, ListGlue, ModifierRule, compile_context_rules, parse_context
 from bot.nlp.matcher import GatedMatcher, clip_to_targets, longest_non_overlapping
 from bot.nlp.phrases import make_tokenize
@@ -104,7 +104,10 @@ class KneeContext(JsonState):
 
     After it runs, ``doc._.knee_status`` maps (start, end, term) of each
     modified target to the strongest status in the data's priority order;
-    unmodified targets are left out (status "present").
+    unmodified targets are left out (status "present"), and
+    ``doc._.knee_denied_places`` holds (start, end, term) of each locator
+    (body part) inside the scope of a denial ("no weakness in my LEG"): such a
+    place is not where the writer has a complaint.
     """
 
     filename = "context_rules.json"
@@ -117,6 +120,8 @@ class KneeContext(JsonState):
         self.matcher = GatedMatcher(nlp.vocab)
         if not Doc.has_extension(STATUS_ATTR):
             Doc.set_extension(STATUS_ATTR, default=None)
+        if not Doc.has_extension(DENIED_PLACES_ATTR):
+            Doc.set_extension(DENIED_PLACES_ATTR, default=None)
 
     def configure(self, data: Dict[str, Any]) -> List[Pattern]:
         """Compile context data; return its patterns (for the fuzzy vocabulary)."""
@@ -163,6 +168,7 @@ class KneeContext(JsonState):
     def __call__(self, doc: Doc) -> Doc:
         targets = list(doc.spans.get(TARGETS, []))
         statuses: Dict[Tuple[int, int, str], str] = {}
+        denied_places: Set[Tuple[int, int, str]] = set()
         if targets:
             by_sentence = self.modifiers(doc, targets)
             bounds = sentence_bounds(doc)
@@ -171,7 +177,12 @@ class KneeContext(JsonState):
                 categories = {m.rule.category for m in modifiers if m.modifies(target)}
                 if categories:
                     statuses[(target.start, target.end, target.label_)] = self.status_of(categories)
+            for place in doc.spans.get(LOCATORS, []):
+                modifiers = by_sentence.get(bounds[place.start], ())
+                if any(m.modifies(place) and self.status_of({m.rule.category}) == ABSENT for m in modifiers):
+                    denied_places.add((place.start, place.end, place.label_))
         doc._.set(STATUS_ATTR, statuses)
+        doc._.set(DENIED_PLACES_ATTR, denied_places)
         return doc
 
     def state(self) -> Dict[str, Any]:

@@ -34,6 +34,7 @@ from spacy.tokens import Doc
 from bot.nlp.constants import (
     BREAKS,
     CONTEXT_PIPE,
+    DENIED_PLACES_ATTR,
     LOCATORS,
     PRESENT,
     STATUS_ATTR,
@@ -76,6 +77,8 @@ class Occurrence:
     sent: int
     clause: int
     status: Optional[str]
+    #: a locator inside the scope of a denial ("no weakness in my leg")
+    denied: bool = False
 
 
 def gap(a: Occurrence, b: Occurrence) -> int:
@@ -105,11 +108,14 @@ def occurrences(doc: Doc) -> List[Occurrence]:
     """All term occurrences of a processed Doc, in text order."""
     sents, clauses = _token_positions(doc)
     statuses: Dict[Tuple[int, int, str], str] = doc._.get(STATUS_ATTR) or {}
+    denied_places = doc._.get(DENIED_PLACES_ATTR) or set()
     found = []
     for group, has_context in ((TARGETS, True), (LOCATORS, False)):
         for span in doc.spans.get(group, []):
-            status = statuses.get((span.start, span.end, span.label_), PRESENT) if has_context else None
-            found.append(Occurrence(span.label_, span.start, span.end, sents[span.start], clauses[span.start], status))
+            key = (span.start, span.end, span.label_)
+            status = statuses.get(key, PRESENT) if has_context else None
+            found.append(Occurrence(span.label_, span.start, span.end, sents[span.start], clauses[span.start], status,
+                                    denied=not has_context and key in denied_places))
     return sorted(found, key=lambda occ: (occ.start, occ.end, occ.term))
 
 
@@ -188,10 +194,12 @@ def _apply_rule(rule: FeatureRule, head: Occurrence,
     vetoes = (occ for term in rule.exclude for occ in by_term.get(term, ()) if occ.status != ABSENT)
     if any(_reachable(rule, head, occ) for occ in vetoes):
         return None
-    # a veto term elsewhere in the message counts only when it is there now (or a place),
-    # and not at all when an `unless` term is there too
+    # a veto term elsewhere in the message counts only when it is there now (or a place
+    # not named in a denial: "no weakness in my leg but it's really stiff"), and not at
+    # all when an `unless` term is there too
     def there(terms: Sequence[str]) -> bool:
-        return any(occ.status in (None, PRESENT) for term in terms for occ in by_term.get(term, ()))
+        return any(occ.status == PRESENT or (occ.status is None and not occ.denied)
+                   for term in terms for occ in by_term.get(term, ()))
     if there(rule.exclude_message) and not there(rule.unless_message):
         return None
     if _rivalled(rule, head, parts[1:], by_term):

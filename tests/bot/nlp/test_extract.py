@@ -1047,3 +1047,31 @@ def test_look_alike_denials_keep_the_feature(nlp, text, feature):
 def test_denied_feet_deny_no_legs(nlp, text):
     present, absent = present_absent(nlp, text)
     assert "both_legs" not in present + absent
+
+
+def test_a_place_named_in_a_denial_vetoes_nothing():
+    from bot.nlp.extract import Occurrence, compose
+    from bot.nlp.lexicon import FeatureRule
+
+    rule = FeatureRule("knee_stiffness", ("stiff",), window=6, exclude_message=("leg",))
+    stiff = Occurrence("stiff", 20, 21, sent=3, clause=3, status="present")
+    leg = Occurrence("leg", 1, 2, sent=0, clause=0, status=None)
+    denied_leg = Occurrence("leg", 1, 2, sent=0, clause=0, status=None, denied=True)
+    assert compose([leg, stiff], [rule], ["absent"]) == []
+    assert compose([denied_leg, stiff], [rule], ["absent"]) != []
+
+
+@pytest.mark.parametrize("text, place_denied", [
+    ("I've got no weakness in my leg but it's really stiff", True),
+    ("my leg is weak and it's really stiff", False),
+    ("no weakness, my leg is stiff", False),
+])
+def test_context_marks_places_inside_a_denial(nlp, text, place_denied):
+    from bot.nlp.constants import DENIED_PLACES_ATTR, LOCATORS
+
+    doc = nlp(text)
+    legs = [(s.start, s.end, s.label_) for s in doc.spans[LOCATORS] if s.text == "leg"]
+    assert legs
+    assert all((key in doc._.get(DENIED_PLACES_ATTR)) == place_denied for key in legs)
+    present, _ = present_absent(nlp, text)
+    assert "knee_stiffness" in present or not place_denied
