@@ -1016,6 +1016,9 @@ def test_mention_offsets_survive_extra_spaces(nlp):
     ("there's been no change in my toilet habits", [], ["bladder_bowel_change"]),
     ("I don't get numbness. Tingling neither.", [], ["numbness", "tingling"]),
     ("walking is fine", [], ["cannot_bear_weight"]),
+    ("I have no problem walking", [], ["cannot_bear_weight"]),
+    ("I do not have any loss of bladder control", [], ["bladder_bowel_change"]),
+    ("I have loss of bladder control", ["bladder_bowel_change"], []),
 ])
 def test_ways_of_denying(nlp, text, want_present, want_absent):
     present, absent = present_absent(nlp, text)
