@@ -190,8 +190,9 @@ def _apply_rule(rule: FeatureRule, head: Occurrence,
         if companion is None:
             return None
         parts.append(companion)
-    # a denied veto term vetoes nothing ("lost weight without dieting")
-    vetoes = (occ for term in rule.exclude for occ in by_term.get(term, ()) if occ.status != ABSENT)
+    # a denied veto term vetoes nothing ("lost weight without dieting"), nor does a place
+    # named in a denial ("my knee hurts, the pain doesn't go down my leg")
+    vetoes = (occ for term in rule.exclude for occ in by_term.get(term, ()) if occ.status != ABSENT and not occ.denied)
     if any(_reachable(rule, head, occ) for occ in vetoes):
         return None
     # a veto term elsewhere in the message counts only when it is there now (or a place

@@ -1019,6 +1019,9 @@ def test_mention_offsets_survive_extra_spaces(nlp):
     ("I have no problem walking", [], ["cannot_bear_weight"]),
     ("I do not have any loss of bladder control", [], ["bladder_bowel_change"]),
     ("I have loss of bladder control", ["bladder_bowel_change"], []),
+    ("the pain doesn't go past my knee", ["localized_knee_pain"], ["radiating_leg_pain"]),
+    ("my knee hurts, the pain doesn't go down my leg", ["localized_knee_pain"], ["radiating_leg_pain"]),
+    ("weight hasn't changed", [], ["weight_loss"]),
 ])
 def test_ways_of_denying(nlp, text, want_present, want_absent):
     present, absent = present_absent(nlp, text)
@@ -1062,6 +1065,11 @@ def test_a_place_named_in_a_denial_vetoes_nothing():
     denied_leg = Occurrence("leg", 1, 2, sent=0, clause=0, status=None, denied=True)
     assert compose([leg, stiff], [rule], ["absent"]) == []
     assert compose([denied_leg, stiff], [rule], ["absent"]) != []
+
+    near = FeatureRule("knee_stiffness", ("stiff",), window=6, exclude=("leg",))
+    near_leg = Occurrence("leg", 18, 19, sent=3, clause=3, status=None)
+    assert compose([near_leg, stiff], [near], ["absent"]) == []
+    assert compose([Occurrence("leg", 18, 19, sent=3, clause=3, status=None, denied=True), stiff], [near], ["absent"]) != []
 
 
 @pytest.mark.parametrize("text, place_denied", [
