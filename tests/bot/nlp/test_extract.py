@@ -1086,3 +1086,18 @@ def test_context_marks_places_inside_a_denial(nlp, text, place_denied):
     assert all((key in doc._.get(DENIED_PLACES_ATTR)) == place_denied for key in legs)
     present, _ = present_absent(nlp, text)
     assert "knee_stiffness" in present or not place_denied
+
+
+@pytest.mark.parametrize("text, want_present, want_absent", [
+    ("Do I have any bladder problems? No.", [], ["bladder_bowel_change"]),
+    ("Is it numb? Not really.", [], ["numbness"]),
+    ("Does it lock? Never.", [], ["knee_locking"]),
+    ("Could it be sciatica? No numbness though", [], ["numbness"]),
+    ("Should I be worried? No fever and no weight loss", [], ["fever", "weight_loss"]),
+    ("is it sciatica? maybe a bit of tingling in my foot too", [], []),
+    ("what if I get numbness? no idea what to do", [], []),
+    ("is it numb? not sure", [], []),
+])
+def test_questions_answered_by_the_writer(nlp, text, want_present, want_absent):
+    present, absent = present_absent(nlp, text)
+    assert set(present) == set(want_present) and set(absent) == set(want_absent), (present, absent)
