@@ -1040,6 +1040,9 @@ def test_ways_of_denying(nlp, text, want_present, want_absent):
     ("no one believes me that my foot is numb", "numbness"),
     ("not long after that my leg went numb", "numbness"),
     ("there's no way to get comfortable with this back pain", "low_back_pain"),
+    ("the numbness in my foot hasn't gone away", "numbness"),
+    ("my back pain hasn't stopped", "low_back_pain"),
+    ("never ending back pain", "low_back_pain"),
 ])
 def test_look_alike_denials_keep_the_feature(nlp, text, feature):
     present, absent = present_absent(nlp, text)
