@@ -1104,3 +1104,21 @@ def test_context_marks_places_inside_a_denial(nlp, text, place_denied):
 def test_questions_answered_by_the_writer(nlp, text, want_present, want_absent):
     present, absent = present_absent(nlp, text)
     assert set(present) == set(want_present) and set(absent) == set(want_absent), (present, absent)
+
+
+@pytest.mark.parametrize("text, want_present, want_absent", [
+    ("no fever knee is red and hot and swollen", ["hot_red_knee", "knee_swelling"], ["fever"]),
+    ("no back pain knee clicks and locks", ["clicking_catching", "knee_locking"], ["low_back_pain"]),
+    ("no trauma, sudden onset of numbness in both legs and can't pee",
+     ["both_legs", "numbness", "bladder_bowel_change"], ["major_trauma"]),
+    ("no falls, knee suddenly swollen and can't weight bear", ["knee_swelling", "cannot_bear_weight"], ["major_trauma"]),
+    ("I can't walk without my knee giving way", ["knee_giving_way"], []),
+    # a body part after a verb of thinking or feeling is no new statement
+    ("I don't think my knee is swollen", [], ["knee_swelling"]),
+    ("I don't feel like my knee is going to give way", [], ["knee_giving_way"]),
+    ("it's not that my knee is weak, it's that it hurts", [], ["leg_weakness"]),
+])
+def test_a_run_on_statement_ends_a_denial(nlp, text, want_present, want_absent):
+    present, absent = present_absent(nlp, text)
+    assert set(want_present) <= set(present) and set(want_absent) <= set(absent), (present, absent)
+    assert not set(want_absent) & set(present)
