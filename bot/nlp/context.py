@@ -26,8 +26,10 @@ class Modifier:
     scope_end: int
 
     @classmethod
-    def in_sentence(cls, rule: ModifierRule, start: int, end: int, sentence: Tuple[int, int]) -> "Modifier":
-        """A modifier whose scope follows its direction, within its sentence and max_scope."""
+    def in_sentence(cls, rule: ModifierRule, start: int, end: int, sentence: Tuple[int, int],
+                    doc: Optional[Doc] = None) -> "Modifier":
+        """A modifier whose scope follows its direction, within its sentence and max_scope
+        (and, backwards, after the last of the rule's `backward_stops_at` tokens)."""
         low, high = sentence
         if rule.direction == "FORWARD":
             low = end
@@ -35,6 +37,11 @@ class Modifier:
             high = start
         if rule.max_scope:
             low, high = max(low, start - rule.max_scope), min(high, end + rule.max_scope)
+        if rule.backward_stops_at and doc is not None:
+            for i in range(start - 1, low - 1, -1):
+                if doc[i].text in rule.backward_stops_at:
+                    low = i + 1
+                    break
         return cls(rule, start, end, low, high)
 
     def extend_through_list(self, doc: Doc, targets: Sequence[Tuple[int, int]], locator_tokens: Set[int],
@@ -154,7 +161,7 @@ class KneeContext(JsonState):
         glue = self.data.lists if self.data else ListGlue()
         locator_tokens: Optional[Set[int]] = None
         for start, end, rule in clip_to_targets(found, spans):
-            modifier = Modifier.in_sentence(self.rules[rule], start, end, bounds[start])
+            modifier = Modifier.in_sentence(self.rules[rule], start, end, bounds[start], doc)
             if modifier.rule.through_lists:
                 if locator_tokens is None:
                     locator_tokens = {i for span in doc.spans.get(LOCATORS, []) for i in range(span.start, span.end)}

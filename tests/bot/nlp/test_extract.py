@@ -1122,3 +1122,15 @@ def test_a_run_on_statement_ends_a_denial(nlp, text, want_present, want_absent):
     present, absent = present_absent(nlp, text)
     assert set(want_present) <= set(present) and set(want_absent) <= set(absent), (present, absent)
     assert not set(want_absent) & set(present)
+
+
+@pytest.mark.parametrize("text, want_present, want_absent", [
+    ("I can't feel my groin, haven't noticed anything else", ["saddle_numbness"], []),
+    ("I wet myself last night, haven't had any other problems", ["bladder_bowel_change"], []),
+    ("both my legs are numb, haven't had a fever", ["both_legs", "numbness"], ["fever"]),
+    ("fever and chills, not had cancer", ["fever"], ["cancer_history"]),
+    ("The pain isn't in my bum or back at all", [], ["buttock_pain", "low_back_pain"]),
+])
+def test_a_stated_red_flag_before_a_comma_is_not_denied_backwards(nlp, text, want_present, want_absent):
+    present, absent = present_absent(nlp, text)
+    assert set(want_present) <= set(present) and set(want_absent) <= set(absent), (present, absent)
