@@ -1130,6 +1130,10 @@ def test_a_run_on_statement_ends_a_denial(nlp, text, want_present, want_absent):
     ("both my legs are numb, haven't had a fever", ["both_legs", "numbness"], ["fever"]),
     ("fever and chills, not had cancer", ["fever"], ["cancer_history"]),
     ("The pain isn't in my bum or back at all", [], ["buttock_pain", "low_back_pain"]),
+    ("I can't pee properly, bowels are normal", ["bladder_bowel_change"], []),
+    ("both legs numb, rest is normal", ["both_legs", "numbness"], []),
+    ("I've lost weight, appetite is normal", ["weight_loss"], []),
+    ("numbness, tingling - none", [], ["numbness", "tingling"]),
 ])
 def test_a_stated_red_flag_before_a_comma_is_not_denied_backwards(nlp, text, want_present, want_absent):
     present, absent = present_absent(nlp, text)
