@@ -15,6 +15,10 @@ from bot.nlp.sentencizer import sentence_bounds
 from bot.nlp.state import JsonState
 
 
+#: Words that make a term's own wording negative ("can't feel", "no feeling", "unable to walk").
+NEGATIVE_WORDS = frozenset({"not", "no", "never", "cannot", "unable", "without", "nothing", "none"})
+
+
 @dataclass
 class Modifier:
     """A matched context modifier and the token range it may modify."""
@@ -181,7 +185,12 @@ class KneeContext(JsonState):
             bounds = sentence_bounds(doc)
             for target in targets:
                 modifiers = by_sentence.get(bounds[target.start], ())
-                categories = {m.rule.category for m in modifiers if m.modifies(target)}
+                # a term whose own wording is negative ("can't put weight on it") is not
+                # denied again from outside: such a double negative is nearly always a scope
+                # run on from an earlier denial ("haven't fallen and can't put weight on it")
+                negative = any(token.norm_ in NEGATIVE_WORDS for token in target)
+                categories = {m.rule.category for m in modifiers if m.modifies(target)
+                              and not (negative and self.status_of({m.rule.category}) == ABSENT)}
                 if categories:
                     statuses[(target.start, target.end, target.label_)] = self.status_of(categories)
             for place in doc.spans.get(LOCATORS, []):

@@ -1138,3 +1138,17 @@ def test_a_run_on_statement_ends_a_denial(nlp, text, want_present, want_absent):
 def test_a_stated_red_flag_before_a_comma_is_not_denied_backwards(nlp, text, want_present, want_absent):
     present, absent = present_absent(nlp, text)
     assert set(want_present) <= set(present) and set(want_absent) <= set(absent), (present, absent)
+
+
+@pytest.mark.parametrize("text, want_present, want_absent", [
+    ("haven't fallen and can't put any weight on it at all", ["cannot_bear_weight"], ["major_trauma"]),
+    ("no pain and can't feel my foot", ["numbness"], []),
+    ("no fever or anything and both legs are numb", ["both_legs", "numbness"], ["fever"]),
+    ("I've had no falls and can't remember any injury", [], ["major_trauma", "knee_injury"]),
+    ("both legs are fine", [], ["both_legs"]),
+    ("my back hurts but both legs are fine", ["low_back_pain"], ["both_legs"]),
+])
+def test_a_negative_term_is_not_denied_again_and_fine_legs_are_no_alarm(nlp, text, want_present, want_absent):
+    present, absent = present_absent(nlp, text)
+    assert set(want_present) <= set(present) and set(want_absent) <= set(absent), (present, absent)
+    assert not set(want_absent) & set(present)
