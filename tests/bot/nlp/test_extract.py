@@ -1117,6 +1117,8 @@ def test_questions_answered_by_the_writer(nlp, text, want_present, want_absent):
     ("I don't think my knee is swollen", [], ["knee_swelling"]),
     ("I don't feel like my knee is going to give way", [], ["knee_giving_way"]),
     ("neither leg is weak", [], ["leg_weakness"]),
+    ("No injury knee swollen", ["knee_swelling"], ["knee_injury"]),
+    ("no numbness, leg weak", ["leg_weakness"], ["numbness"]),
     ("it's not that my knee is weak, it's that it hurts", [], ["leg_weakness"]),
 ])
 def test_a_run_on_statement_ends_a_denial(nlp, text, want_present, want_absent):
