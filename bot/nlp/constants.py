@@ -13,8 +13,10 @@ TARGETS = "knee_targets"
 LOCATORS = "knee_locators"
 BREAKS = "knee_breaks"
 STATUS_ATTR = "knee_status"
+DENIED_PLACES_ATTR = "knee_denied_places"
 
 PRESENT = "present"
+ABSENT = "absent"
 #: Statuses a context rule category may map to (a mention without modifiers is present).
 CONTEXT_STATUSES = ("absent", "uncertain", "historical", "hypothetical", "other")
 STATUSES = (PRESENT,) + CONTEXT_STATUSES

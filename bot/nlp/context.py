@@ -7,12 +7,16 @@ from typing import Any, Dict, List, Optional, Sequence, Set, Tuple
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from bot.nlp.constants import CONTEXT_PIPE, LOCATORS, PRESENT, STATUS_ATTR, TARGETS, Pattern
+from bot.nlp.constants import ABSENT, CONTEXT_PIPE, DENIED_PLACES_ATTR, LOCATORS, PRESENT, STATUS_ATTR, TARGETS, Pattern
 from bot.nlp.context_rules import ContextData, ListGlue, ModifierRule, compile_context_rules, parse_context
 from bot.nlp.matcher import GatedMatcher, clip_to_targets, longest_non_overlapping
 from bot.nlp.phrases import make_tokenize
 from bot.nlp.sentencizer import sentence_bounds
 from bot.nlp.state import JsonState
+
+
+#: Words that make a term's own wording negative ("can't feel", "no feeling", "unable to walk").
+NEGATIVE_WORDS = frozenset({"not", "no", "never", "cannot", "unable", "without", "nothing", "none"})
 
 
 @dataclass
@@ -26,8 +30,10 @@ class Modifier:
     scope_end: int
 
     @classmethod
-    def in_sentence(cls, rule: ModifierRule, start: int, end: int, sentence: Tuple[int, int]) -> "Modifier":
-        """A modifier whose scope follows its direction, within its sentence and max_scope."""
+    def in_sentence(cls, rule: ModifierRule, start: int, end: int, sentence: Tuple[int, int],
+                    doc: Optional[Doc] = None) -> "Modifier":
+        """A modifier whose scope follows its direction, within its sentence and max_scope
+        (and, backwards, after the last of the rule's `backward_stops_at` tokens)."""
         low, high = sentence
         if rule.direction == "FORWARD":
             low = end
@@ -35,6 +41,11 @@ class Modifier:
             high = start
         if rule.max_scope:
             low, high = max(low, start - rule.max_scope), min(high, end + rule.max_scope)
+        if rule.backward_stops_at and doc is not None:
+            for i in range(start - 1, low - 1, -1):
+                if doc[i].text in rule.backward_stops_at:
+                    low = i + 1
+                    break
         return cls(rule, start, end, low, high)
 
     def extend_through_list(self, doc: Doc, targets: Sequence[Tuple[int, int]], locator_tokens: Set[int],
@@ -104,7 +115,10 @@ class KneeContext(JsonState):
 
     After it runs, ``doc._.knee_status`` maps (start, end, term) of each
     modified target to the strongest status in the data's priority order;
-    unmodified targets are left out (status "present").
+    unmodified targets are left out (status "present"), and
+    ``doc._.knee_denied_places`` holds (start, end, term) of each locator
+    (body part) inside the scope of a denial ("no weakness in my LEG"): such a
+    place is not where the writer has a complaint.
     """
 
     filename = "context_rules.json"
@@ -117,6 +131,8 @@ class KneeContext(JsonState):
         self.matcher = GatedMatcher(nlp.vocab)
         if not Doc.has_extension(STATUS_ATTR):
             Doc.set_extension(STATUS_ATTR, default=None)
+        if not Doc.has_extension(DENIED_PLACES_ATTR):
+            Doc.set_extension(DENIED_PLACES_ATTR, default=None)
 
     def configure(self, data: Dict[str, Any]) -> List[Pattern]:
         """Compile context data; return its patterns (for the fuzzy vocabulary)."""
@@ -149,7 +165,7 @@ class KneeContext(JsonState):
         glue = self.data.lists if self.data else ListGlue()
         locator_tokens: Optional[Set[int]] = None
         for start, end, rule in clip_to_targets(found, spans):
-            modifier = Modifier.in_sentence(self.rules[rule], start, end, bounds[start])
+            modifier = Modifier.in_sentence(self.rules[rule], start, end, bounds[start], doc)
             if modifier.rule.through_lists:
                 if locator_tokens is None:
                     locator_tokens = {i for span in doc.spans.get(LOCATORS, []) for i in range(span.start, span.end)}
@@ -163,15 +179,26 @@ class KneeContext(JsonState):
     def __call__(self, doc: Doc) -> Doc:
         targets = list(doc.spans.get(TARGETS, []))
         statuses: Dict[Tuple[int, int, str], str] = {}
+        denied_places: Set[Tuple[int, int, str]] = set()
         if targets:
             by_sentence = self.modifiers(doc, targets)
             bounds = sentence_bounds(doc)
             for target in targets:
                 modifiers = by_sentence.get(bounds[target.start], ())
-                categories = {m.rule.category for m in modifiers if m.modifies(target)}
+                # a term whose own wording is negative ("can't put weight on it") is not
+                # denied again from outside: such a double negative is nearly always a scope
+                # run on from an earlier denial ("haven't fallen and can't put weight on it")
+                negative = any(token.norm_ in NEGATIVE_WORDS for token in target)
+                categories = {m.rule.category for m in modifiers if m.modifies(target)
+                              and not (negative and self.status_of({m.rule.category}) == ABSENT)}
                 if categories:
                     statuses[(target.start, target.end, target.label_)] = self.status_of(categories)
+            for place in doc.spans.get(LOCATORS, []):
+                modifiers = by_sentence.get(bounds[place.start], ())
+                if any(m.modifies(place) and self.status_of({m.rule.category}) == ABSENT for m in modifiers):
+                    denied_places.add((place.start, place.end, place.label_))
         doc._.set(STATUS_ATTR, statuses)
+        doc._.set(DENIED_PLACES_ATTR, denied_places)
         return doc
 
     def state(self) -> Dict[str, Any]:

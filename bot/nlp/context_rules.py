@@ -20,7 +20,8 @@ class ModifierRule:
     or, when another rule lists their category in `terminated_by`, end its
     scope (CLAUSE, PRESENT_TIME).  A `through_lists` rule's forward scope
     runs on past `max_scope` along a list of terms ("no numbness, tingling,
-    weakness or problems with my bladder"; see `ListGlue`).
+    weakness or problems with my bladder"; see `ListGlue`).  A rule's
+    `backward_stops_at` tokens cut its backward scope only.
     """
 
     category: str
@@ -30,6 +31,9 @@ class ModifierRule:
     allowed_types: Optional[FrozenSet[str]] = None
     excluded_types: Optional[FrozenSet[str]] = None
     through_lists: bool = False
+    #: tokens (e.g. ",") that end the part of the scope before the modifier: "both my
+    #: legs are numb, haven't had a fever" denies the fever, not the numb legs
+    backward_stops_at: FrozenSet[str] = frozenset()
 
     def modifies(self, label: str) -> bool:
         """Whether this rule may modify a target with this term label."""
@@ -86,7 +90,7 @@ class ContextData:
 
 
 _CONTEXT_KEYS = {"category", "direction", "phrases", "patterns", "max_scope", "terminated_by",
-                 "sentence_start", "allowed_types", "excluded_types", "through_lists"}
+                 "sentence_start", "allowed_types", "excluded_types", "through_lists", "backward_stops_at"}
 
 
 def _type_set(values: Any) -> Optional[FrozenSet[str]]:
@@ -110,6 +114,7 @@ def _parse_context_rule(spec: Dict[str, Any], default_terminators: List[str]) ->
         allowed_types=_type_set(spec.get("allowed_types")),
         excluded_types=_type_set(spec.get("excluded_types")),
         through_lists=bool(spec.get("through_lists", False)),
+        backward_stops_at=frozenset(str(token) for token in spec.get("backward_stops_at", [])),
     )
     return ContextRuleSpec(rule, as_tuple(spec.get("phrases")), as_tuple(spec.get("patterns")),
                            bool(spec.get("sentence_start")))

@@ -34,6 +34,7 @@ from spacy.tokens import Doc
 from bot.nlp.constants import (
     BREAKS,
     CONTEXT_PIPE,
+    DENIED_PLACES_ATTR,
     LOCATORS,
     PRESENT,
     STATUS_ATTR,
@@ -76,6 +77,8 @@ class Occurrence:
     sent: int
     clause: int
     status: Optional[str]
+    #: a locator inside the scope of a denial ("no weakness in my leg")
+    denied: bool = False
 
 
 def gap(a: Occurrence, b: Occurrence) -> int:
@@ -105,11 +108,14 @@ def occurrences(doc: Doc) -> List[Occurrence]:
     """All term occurrences of a processed Doc, in text order."""
     sents, clauses = _token_positions(doc)
     statuses: Dict[Tuple[int, int, str], str] = doc._.get(STATUS_ATTR) or {}
+    denied_places = doc._.get(DENIED_PLACES_ATTR) or set()
     found = []
     for group, has_context in ((TARGETS, True), (LOCATORS, False)):
         for span in doc.spans.get(group, []):
-            status = statuses.get((span.start, span.end, span.label_), PRESENT) if has_context else None
-            found.append(Occurrence(span.label_, span.start, span.end, sents[span.start], clauses[span.start], status))
+            key = (span.start, span.end, span.label_)
+            status = statuses.get(key, PRESENT) if has_context else None
+            found.append(Occurrence(span.label_, span.start, span.end, sents[span.start], clauses[span.start], status,
+                                    denied=not has_context and key in denied_places))
     return sorted(found, key=lambda occ: (occ.start, occ.end, occ.term))
 
 
@@ -186,14 +192,17 @@ def _apply_rule(rule: FeatureRule, head: Occurrence,
         if companion is None:
             return None
         parts.append(companion)
-    # a denied veto term vetoes nothing ("lost weight without dieting")
-    vetoes = (occ for term in rule.exclude for occ in by_term.get(term, ()) if occ.status != ABSENT)
+    # a denied veto term vetoes nothing ("lost weight without dieting"), nor does a place
+    # named in a denial ("my knee hurts, the pain doesn't go down my leg")
+    vetoes = (occ for term in rule.exclude for occ in by_term.get(term, ()) if occ.status != ABSENT and not occ.denied)
     if any(_reachable(rule, head, occ) for occ in vetoes):
         return None
-    # a veto term elsewhere in the message counts only when it is there now (or a place),
-    # and not at all when an `unless` term is there too
+    # a veto term elsewhere in the message counts only when it is there now (or a place
+    # not named in a denial: "no weakness in my leg but it's really stiff"), and not at
+    # all when an `unless` term is there too
     def there(terms: Sequence[str]) -> bool:
-        return any(occ.status in (None, PRESENT) for term in terms for occ in by_term.get(term, ()))
+        return any(occ.status == PRESENT or (occ.status is None and not occ.denied)
+                   for term in terms for occ in by_term.get(term, ()))
     if there(rule.exclude_message) and not there(rule.unless_message):
         return None
     if _rivalled(rule, head, parts[1:], by_term):
@@ -285,19 +294,20 @@ def compose(found: List[Occurrence], rules: Sequence[FeatureRule], priority: Seq
 # Hits -> mentions
 # --------------------------------------------------------------------------
 
-def _char_span(doc: Doc, hit: Hit) -> Tuple[int, int]:
-    """Character span of the hit's parts that share the head's sentence."""
+def _char_span(doc: Doc, hit: Hit, offsets: Sequence[int]) -> Tuple[int, int]:
+    """Character span (in the text given to `extract`) of the hit's parts that share
+    the head's sentence; `offsets` are the characters where the Doc's tokens start."""
     parts = [occ for occ in hit.parts if occ.sent == hit.head.sent]
     start = min(occ.start for occ in parts)
     end = max(occ.end for occ in parts)
-    return doc[start].idx, doc[end - 1].idx + len(doc[end - 1].text)
+    return offsets[start], offsets[end - 1] + len(doc[end - 1].text)
 
 
-def _to_mentions(doc: Doc, hits: Iterable[Hit], text: str) -> List[Mention]:
+def _to_mentions(doc: Doc, hits: Iterable[Hit], text: str, offsets: Sequence[int]) -> List[Mention]:
     """One Mention per distinct (feature, status, span), in text order."""
     mentions = set()
     for hit in hits:
-        start, end = _char_span(doc, hit)
+        start, end = _char_span(doc, hit, offsets)
         mentions.add(Mention(hit.rule.feature, hit.status, start, end, text[start:end]))
     return sorted(mentions, key=lambda m: (m.start, m.end, m.feature, m.status))
 
@@ -310,11 +320,31 @@ def extract(nlp: Language, text: str) -> List[Mention]:
     text = text[:MAX_CHARS]
     if not text.strip():
         return []
-    doc = nlp(normalise(text))
+    doc, offsets = without_inline_spaces(nlp.make_doc(normalise(text)))
+    for _, component in nlp.pipeline:
+        doc = component(doc)
     terms = nlp.get_pipe(TERMS_PIPE)
     priority = nlp.get_pipe(CONTEXT_PIPE).priority
     hits = compose(occurrences(doc), terms.rules, priority, terms.history_is_present, terms.sites)
-    return _to_mentions(doc, hits, text)
+    return _to_mentions(doc, hits, text, offsets)
+
+
+def without_inline_spaces(doc: Doc) -> Tuple[Doc, List[int]]:
+    """The Doc without the whitespace tokens spaCy makes of extra spaces inside a
+    line ("no colour,  with back ache"), so that every phrase and modifier matches
+    across them; line breaks stay (they end sentences).  Returns the Doc and the
+    character offset, in the original text, of each of its tokens."""
+    drop = [token.is_space and "\n" not in token.text for token in doc]
+    if not any(drop):
+        return doc, [token.idx for token in doc]
+    kept = [token for token, dropped in zip(doc, drop) if not dropped]
+    if not kept:
+        return doc, [token.idx for token in doc]
+    spaces = [bool(token.whitespace_) or (token.i + 1 < len(doc) and drop[token.i + 1]) for token in kept]
+    compact = Doc(doc.vocab, words=[token.text for token in kept], spaces=spaces)
+    for new, old in zip(compact, kept):
+        new.norm_ = old.norm_
+    return compact, [token.idx for token in kept]
 
 
 def findings(mentions: Iterable[Mention]) -> Tuple[List[str], List[str]]:

@@ -64,3 +64,16 @@ def test_list_glue_and_through_lists_are_parsed(data):
     broken = copy.deepcopy(data)
     del broken["lists"]
     assert parse_context(broken).lists.max_gap == 0  # no glue: scopes stop at max_scope
+
+
+def test_backward_stops_are_parsed_and_cut_only_the_backward_scope(data):
+    from bot.nlp.context import Modifier
+
+    context = parse_context(data)
+    assert any("," in spec.rule.backward_stops_at for spec in context.rules)
+    rule = ModifierRule("NEGATED_EXISTENCE", "BIDIRECTIONAL", max_scope=5, backward_stops_at=frozenset({","}))
+    doc = spacy.blank("en")("legs numb , not had fever , chills")
+    modifier = Modifier.in_sentence(rule, 3, 5, (0, len(doc)), doc)
+    assert (modifier.scope_start, modifier.scope_end) == (3, len(doc))
+    plain = Modifier.in_sentence(ModifierRule("NEGATED_EXISTENCE", "BIDIRECTIONAL", max_scope=5), 3, 5, (0, len(doc)), doc)
+    assert plain.scope_start == 0

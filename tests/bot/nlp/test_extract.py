@@ -1164,3 +1164,188 @@ def test_a_site_with_no_place_in_the_sentence_looks_to_the_topic_of_the_sentence
 def test_a_shaking_hand_is_no_fever(nlp):
     present, _ = present_absent(nlp, "my left hand shakes when I hold a cup")
     assert "fever" not in present
+
+
+# --------------------------------------------------------------------------
+# Extra spaces inside a line do not split phrases or modifiers
+# --------------------------------------------------------------------------
+
+@pytest.mark.parametrize("text, want_present, want_absent", [
+    ("my urine has no colour,  with back ache", ["low_back_pain"], []),
+    ("no numbness   or  tingling", [], ["numbness", "tingling"]),
+    ("my knee    hurts", ["localized_knee_pain"], []),
+])
+def test_extra_spaces_are_ignored(nlp, text, want_present, want_absent):
+    present, absent = present_absent(nlp, text)
+    assert set(want_present) <= set(present) and set(want_absent) <= set(absent)
+    assert not set(want_present) & set(absent)
+
+
+def test_mention_offsets_survive_extra_spaces(nlp):
+    text = "  no  numbness,  my knee    hurts"
+    for mention in extract(nlp, text):
+        assert text[mention.start:mention.end] == mention.text
+    assert {m.text for m in extract(nlp, text) if m.feature == "localized_knee_pain"} == {"knee    hurts"}
+
+
+# --------------------------------------------------------------------------
+# Ways of denying, and look-alikes that deny nothing (round r4-neg)
+# --------------------------------------------------------------------------
+
+@pytest.mark.parametrize("text, want_present, want_absent", [
+    ("Tingling in my foot yes, numbness no.", ["tingling"], ["numbness"]),
+    ("nt numb jus achy", ["dull_ache"], ["numbness"]),
+    ("knee dosent lock or give way", [], ["knee_locking", "knee_giving_way"]),
+    ("lying down doesn't ease it", [], ["eased_by_position"]),
+    ("my foot is a bit weak but it's not getting worse", ["leg_weakness"], ["progressive_weakness"]),
+    ("the weakness in my ankle hasn't got any worse", ["leg_weakness"], ["progressive_weakness"]),
+    ("numbness, tingling, weakness - none of these", [], ["numbness", "tingling", "leg_weakness"]),
+    ("it's only my right leg, the left one is fine", [], ["both_legs"]),
+    ("I didnt injure it, no fall, nothing", [], ["knee_injury", "major_trauma"]),
+    ("No redness, no temperature", [], ["hot_red_knee", "fever"]),
+    ("I eat well and I am maintaining a good weight", [], ["weight_loss"]),
+    ("my knee hurts but the pain doesn't go past it", ["localized_knee_pain"], ["radiating_leg_pain"]),
+    ("I can straighten it all the way, no catching", [], ["knee_locking", "clicking_catching"]),
+    ("pain is only in the knee, not in my hip", ["localized_knee_pain"], []),
+    ("there's been no change in my toilet habits", [], ["bladder_bowel_change"]),
+    ("I don't get numbness. Tingling neither.", [], ["numbness", "tingling"]),
+    ("walking is fine", [], ["cannot_bear_weight"]),
+    ("I have no problem walking", [], ["cannot_bear_weight"]),
+    ("I do not have any loss of bladder control", [], ["bladder_bowel_change"]),
+    ("I have loss of bladder control", ["bladder_bowel_change"], []),
+    ("the pain doesn't go past my knee", ["localized_knee_pain"], ["radiating_leg_pain"]),
+    ("my knee hurts, the pain doesn't go down my leg", ["localized_knee_pain"], ["radiating_leg_pain"]),
+    ("weight hasn't changed", [], ["weight_loss"]),
+])
+def test_ways_of_denying(nlp, text, want_present, want_absent):
+    present, absent = present_absent(nlp, text)
+    assert set(want_present) <= set(present), present
+    assert set(want_absent) <= set(absent), absent
+
+
+@pytest.mark.parametrize("text, feature", [
+    ("there's no end to this back pain", "low_back_pain"),
+    ("no improvement in the swelling at all", "knee_swelling"),
+    ("none of the painkillers touch the burning in my calf", "shooting_pain"),
+    ("you can't not notice the clicking, it's constant", "clicking_catching"),
+    ("I never used to get back pain but now I do", "low_back_pain"),
+    ("not a day goes by without my knee aching", "dull_ache"),
+    ("nothing makes the numbness in my foot better", "numbness"),
+    ("no one believes me that my foot is numb", "numbness"),
+    ("not long after that my leg went numb", "numbness"),
+    ("there's no way to get comfortable with this back pain", "low_back_pain"),
+    ("the numbness in my foot hasn't gone away", "numbness"),
+    ("my back pain hasn't stopped", "low_back_pain"),
+    ("never ending back pain", "low_back_pain"),
+])
+def test_look_alike_denials_keep_the_feature(nlp, text, feature):
+    present, absent = present_absent(nlp, text)
+    assert feature in present and feature not in absent
+
+
+@pytest.mark.parametrize("text", [
+    "I don't have any tingling in my feet",
+    "my toes don't tingle and they're not numb",
+])
+def test_denied_feet_deny_no_legs(nlp, text):
+    present, absent = present_absent(nlp, text)
+    assert "both_legs" not in present + absent
+
+
+def test_a_place_named_in_a_denial_vetoes_nothing():
+    from bot.nlp.extract import Occurrence, compose
+    from bot.nlp.lexicon import FeatureRule
+
+    rule = FeatureRule("knee_stiffness", ("stiff",), window=6, exclude_message=("leg",))
+    stiff = Occurrence("stiff", 20, 21, sent=3, clause=3, status="present")
+    leg = Occurrence("leg", 1, 2, sent=0, clause=0, status=None)
+    denied_leg = Occurrence("leg", 1, 2, sent=0, clause=0, status=None, denied=True)
+    assert compose([leg, stiff], [rule], ["absent"]) == []
+    assert compose([denied_leg, stiff], [rule], ["absent"]) != []
+
+    near = FeatureRule("knee_stiffness", ("stiff",), window=6, exclude=("leg",))
+    near_leg = Occurrence("leg", 18, 19, sent=3, clause=3, status=None)
+    assert compose([near_leg, stiff], [near], ["absent"]) == []
+    assert compose([Occurrence("leg", 18, 19, sent=3, clause=3, status=None, denied=True), stiff], [near], ["absent"]) != []
+
+
+@pytest.mark.parametrize("text, place_denied", [
+    ("I've got no weakness in my leg but it's really stiff", True),
+    ("my leg is weak and it's really stiff", False),
+    ("no weakness, my leg is stiff", False),
+])
+def test_context_marks_places_inside_a_denial(nlp, text, place_denied):
+    from bot.nlp.constants import DENIED_PLACES_ATTR, LOCATORS
+
+    doc = nlp(text)
+    legs = [(s.start, s.end, s.label_) for s in doc.spans[LOCATORS] if s.text == "leg"]
+    assert legs
+    assert all((key in doc._.get(DENIED_PLACES_ATTR)) == place_denied for key in legs)
+    present, _ = present_absent(nlp, text)
+    assert "knee_stiffness" in present or not place_denied
+
+
+@pytest.mark.parametrize("text, want_present, want_absent", [
+    ("Do I have any bladder problems? No.", [], ["bladder_bowel_change"]),
+    ("Is it numb? Not really.", [], ["numbness"]),
+    ("Does it lock? Never.", [], ["knee_locking"]),
+    ("Could it be sciatica? No numbness though", [], ["numbness"]),
+    ("Should I be worried? No fever and no weight loss", [], ["fever", "weight_loss"]),
+    ("is it sciatica? maybe a bit of tingling in my foot too", [], []),
+    ("what if I get numbness? no idea what to do", [], []),
+    ("is it numb? not sure", [], []),
+])
+def test_questions_answered_by_the_writer(nlp, text, want_present, want_absent):
+    present, absent = present_absent(nlp, text)
+    assert set(present) == set(want_present) and set(absent) == set(want_absent), (present, absent)
+
+
+@pytest.mark.parametrize("text, want_present, want_absent", [
+    ("no fever knee is red and hot and swollen", ["hot_red_knee", "knee_swelling"], ["fever"]),
+    ("no back pain knee clicks and locks", ["clicking_catching", "knee_locking"], ["low_back_pain"]),
+    ("no trauma, sudden onset of numbness in both legs and can't pee",
+     ["both_legs", "numbness", "bladder_bowel_change"], ["major_trauma"]),
+    ("no falls, knee suddenly swollen and can't weight bear", ["knee_swelling", "cannot_bear_weight"], ["major_trauma"]),
+    ("I can't walk without my knee giving way", ["knee_giving_way"], []),
+    # a body part after a verb of thinking or feeling is no new statement
+    ("I don't think my knee is swollen", [], ["knee_swelling"]),
+    ("I don't feel like my knee is going to give way", [], ["knee_giving_way"]),
+    ("neither leg is weak", [], ["leg_weakness"]),
+    ("No injury knee swollen", ["knee_swelling"], ["knee_injury"]),
+    ("no numbness, leg weak", ["leg_weakness"], ["numbness"]),
+    ("it's not that my knee is weak, it's that it hurts", [], ["leg_weakness"]),
+])
+def test_a_run_on_statement_ends_a_denial(nlp, text, want_present, want_absent):
+    present, absent = present_absent(nlp, text)
+    assert set(want_present) <= set(present) and set(want_absent) <= set(absent), (present, absent)
+    assert not set(want_absent) & set(present)
+
+
+@pytest.mark.parametrize("text, want_present, want_absent", [
+    ("I can't feel my groin, haven't noticed anything else", ["saddle_numbness"], []),
+    ("I wet myself last night, haven't had any other problems", ["bladder_bowel_change"], []),
+    ("both my legs are numb, haven't had a fever", ["both_legs", "numbness"], ["fever"]),
+    ("fever and chills, not had cancer", ["fever"], ["cancer_history"]),
+    ("The pain isn't in my bum or back at all", [], ["buttock_pain", "low_back_pain"]),
+    ("I can't pee properly, bowels are normal", ["bladder_bowel_change"], []),
+    ("both legs numb, rest is normal", ["both_legs", "numbness"], []),
+    ("I've lost weight, appetite is normal", ["weight_loss"], []),
+    ("numbness, tingling - none", [], ["numbness", "tingling"]),
+])
+def test_a_stated_red_flag_before_a_comma_is_not_denied_backwards(nlp, text, want_present, want_absent):
+    present, absent = present_absent(nlp, text)
+    assert set(want_present) <= set(present) and set(want_absent) <= set(absent), (present, absent)
+
+
+@pytest.mark.parametrize("text, want_present, want_absent", [
+    ("haven't fallen and can't put any weight on it at all", ["cannot_bear_weight"], ["major_trauma"]),
+    ("no pain and can't feel my foot", ["numbness"], []),
+    ("no fever or anything and both legs are numb", ["both_legs", "numbness"], ["fever"]),
+    ("I've had no falls and can't remember any injury", [], ["major_trauma", "knee_injury"]),
+    ("both legs are fine", [], ["both_legs"]),
+    ("my back hurts but both legs are fine", ["low_back_pain"], ["both_legs"]),
+])
+def test_a_negative_term_is_not_denied_again_and_fine_legs_are_no_alarm(nlp, text, want_present, want_absent):
+    present, absent = present_absent(nlp, text)
+    assert set(want_present) <= set(present) and set(want_absent) <= set(absent), (present, absent)
+    assert not set(want_absent) & set(present)

@@ -24,6 +24,14 @@ def test_echoed_question_and_its_short_answer_stay_together():
     assert _texts("numbness? no. tingling? maybe") == ["numbness? no.", "tingling? maybe"]
 
 
+def test_a_statement_that_starts_like_an_answer_is_a_new_sentence():
+    assert _texts("could it be sciatica? No numbness though") == ["could it be sciatica?", "No numbness though"]
+    assert _texts("what is it? never had back pain") == ["what is it?", "never had back pain"]
+    assert _texts("swelling? no, not at all") == ["swelling? no, not at all"]
+    assert _texts("any numbness? not really") == ["any numbness? not really"]
+    assert _texts("do I have numbness? no I don't") == ["do I have numbness? no I don't"]
+
+
 def test_a_real_question_ends_its_sentence():
     assert _texts("is it sciatica? it shoots down") == ["is it sciatica?", "it shoots down"]
 

@@ -19,6 +19,12 @@ def nlp():
     ("Cuz it hurts", ["because", "it", "hurts"]),
     ("ive got pain", ["i", "have", "got", "pain"]),
     ("im numb", ["i", "am", "numb"]),
+    ("knee dosent lock", ["knee", "does", "not", "lock"]),
+    ("Dosnt click", ["does", "not", "click"]),
+    ("nt numb", ["not", "numb"]),
+    ("jus achy", ["just", "achy"]),
+    ("i dnt have", ["i", "do", "not", "have"]),
+    ("it hasent swollen", ["it", "has", "not", "swollen"]),
 ])
 def test_shorthand_and_infixes(nlp, text, norms):
     assert [token.norm_ for token in nlp(text)] == norms
