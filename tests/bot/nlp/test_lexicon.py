@@ -59,3 +59,15 @@ def test_not_in_message_is_parsed():
     data["features"]["fever"].insert(0, {"all": ["fever_term"], "not_in_message": ["unwell"]})
     rule = next(rule for rule in parse_lexicon(data).rules if rule.feature == "fever")
     assert rule.exclude_message == ("unwell",) and rule.exclude == ()
+
+
+def test_read_yaml_refuses_a_key_given_twice(tmp_path):
+    from bot.nlp.lexicon import read_yaml
+
+    good = tmp_path / "good.yml"
+    good.write_text("rules:\n  - category: A\n    terminated_by: [X, Y]\n")
+    assert read_yaml(good) == {"rules": [{"category": "A", "terminated_by": ["X", "Y"]}]}
+    twice = tmp_path / "twice.yml"
+    twice.write_text("rules:\n  - category: A\n    terminated_by: [X]\n    max_scope: 8\n    terminated_by: [Y]\n")
+    with pytest.raises(ValueError, match="line 5: the key 'terminated_by' is given twice"):
+        read_yaml(twice)
