@@ -1,4 +1,5 @@
-"""The clinical feature vocabulary, read from `bot/data/features.yml`.
+"""The clinical feature vocabulary, read from `bot/data/features.yml`, and `read_yaml`,
+the reader of every bot/data file (it refuses a key given twice).
 
 This is the contract every layer speaks (see ../shared/clinical-features.md).
 No Rasa import here.
@@ -7,7 +8,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Dict, Iterable, List, Optional, Tuple
+from typing import Any, Dict, Iterable, List, Optional, Set, Tuple, Union
 
 import yaml
 
@@ -30,10 +31,31 @@ def mentions(entities: Optional[Iterable[Dict[str, Any]]]) -> List[Tuple[Any, An
     return [(e.get("value"), e.get("role")) for e in entities or [] if e.get("entity") == ENTITY]
 
 
+class _UniqueKeyLoader(yaml.SafeLoader):
+    """A safe loader that refuses a key given twice in one mapping: plain YAML keeps the
+    last silently, and a merge of two edits to one rule can leave both
+    ("terminated_by: [A]" ... "terminated_by: [B]" drops A)."""
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> Dict[Any, Any]:
+        seen: Set[Any] = set()
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=deep)
+            if key in seen:
+                raise ValueError(f"{key_node.start_mark.name}, line {key_node.start_mark.line + 1}: "
+                                 f"the key {key!r} is given twice in one mapping")
+            seen.add(key)
+        return super().construct_mapping(node, deep=deep)
+
+
+def read_yaml(path: Union[str, Path]) -> Any:
+    """Load one YAML data file of bot/data; a key given twice in one mapping is an error."""
+    with open(path, encoding="utf-8") as handle:
+        return yaml.load(handle, Loader=_UniqueKeyLoader)  # noqa: S506 (a SafeLoader)
+
+
 @lru_cache(maxsize=None)
 def _features() -> Dict[str, Dict[str, str]]:
-    with open(DATA_DIR / "features.yml", encoding="utf-8") as handle:
-        return yaml.safe_load(handle)["features"]
+    return read_yaml(DATA_DIR / "features.yml")["features"]
 
 
 def all_ids() -> List[str]:

@@ -10,16 +10,13 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Any, Dict, List
 
-import yaml
-
-from bot.features import DATA_DIR
+from bot.features import DATA_DIR, read_yaml
 
 
 @lru_cache(maxsize=None)
 def load(filename: str) -> Dict[str, Any]:
     """Parse `bot/data/<filename>` once. The result is shared: do not mutate it."""
-    with open(DATA_DIR / filename, encoding="utf-8") as handle:
-        return yaml.safe_load(handle)
+    return read_yaml(DATA_DIR / filename)
 
 
 def _as_list(value: Any) -> List[str]:

@@ -1,9 +1,6 @@
 """The lexicon (bot/data/lexicon.yml): term classes, feature rules, clause breaks and fuzzy settings, parsed and checked."""
 from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Any, Dict, List, Optional, Set, Tuple, Union
-
-import yaml
+from typing import Any, Dict, List, Optional, Set, Tuple
 
 from bot.features import all_ids
 from bot.nlp.constants import PRESENT, STATUSES, Pattern, Tokenize
@@ -101,28 +98,6 @@ class Lexicon:
     fuzzy_protected: Tuple[str, ...]
     sites: Dict[str, Site] = field(default_factory=dict)
     raw: Dict[str, Any] = field(repr=False, default_factory=dict)
-
-
-class _UniqueKeyLoader(yaml.SafeLoader):
-    """A safe loader that refuses a key given twice in one mapping: plain YAML keeps the
-    last silently, and a merge of two edits to one rule can leave both
-    ("terminated_by: [A]" ... "terminated_by: [B]" drops A)."""
-
-    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> Dict[Any, Any]:
-        seen: Set[Any] = set()
-        for key_node, _ in node.value:
-            key = self.construct_object(key_node, deep=deep)
-            if key in seen:
-                raise ValueError(f"{key_node.start_mark.name}, line {key_node.start_mark.line + 1}: "
-                                 f"the key {key!r} is given twice in one mapping")
-            seen.add(key)
-        return super().construct_mapping(node, deep=deep)
-
-
-def read_yaml(path: Union[str, Path]) -> Dict[str, Any]:
-    """Load one YAML data file; a key given twice in one mapping is an error."""
-    with open(path, encoding="utf-8") as handle:
-        return yaml.load(handle, Loader=_UniqueKeyLoader)  # noqa: S506 (a SafeLoader)
 
 
 def as_tuple(value: Any) -> tuple:

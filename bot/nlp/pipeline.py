@@ -36,7 +36,7 @@ import bot.nlp.context  # noqa: F401
 import bot.nlp.fuzzy  # noqa: F401
 import bot.nlp.matcher  # noqa: F401
 import bot.nlp.sentencizer  # noqa: F401
-from bot.features import DATA_DIR
+from bot.features import DATA_DIR, read_yaml
 from bot.nlp.constants import (
     CONTEXT_FILE,
     CONTEXT_PIPE,
@@ -46,7 +46,7 @@ from bot.nlp.constants import (
     TERMS_PIPE,
 )
 from bot.nlp.context_rules import ContextData
-from bot.nlp.lexicon import Lexicon, read_yaml
+from bot.nlp.lexicon import Lexicon
 from bot.nlp.phrases import pattern_words
 from bot.nlp.tokenizer import customise_tokenizer
 

@@ -4,10 +4,9 @@ import copy
 import pytest
 import spacy
 
-from bot.features import DATA_DIR
+from bot.features import DATA_DIR, read_yaml
 from bot.nlp.constants import CONTEXT_FILE
 from bot.nlp.context_rules import ModifierRule, compile_context_rules, parse_context
-from bot.nlp.lexicon import read_yaml
 from bot.nlp.phrases import make_tokenize
 
 

@@ -6,7 +6,8 @@ import spacy
 
 from bot.features import DATA_DIR, all_ids
 from bot.nlp.constants import LEXICON_FILE
-from bot.nlp.lexicon import compile_terms, parse_lexicon, read_yaml, term_closures
+from bot.features import read_yaml
+from bot.nlp.lexicon import compile_terms, parse_lexicon, term_closures
 from bot.nlp.phrases import make_tokenize
 
 
@@ -60,14 +61,3 @@ def test_not_in_message_is_parsed():
     rule = next(rule for rule in parse_lexicon(data).rules if rule.feature == "fever")
     assert rule.exclude_message == ("unwell",) and rule.exclude == ()
 
-
-def test_read_yaml_refuses_a_key_given_twice(tmp_path):
-    from bot.nlp.lexicon import read_yaml
-
-    good = tmp_path / "good.yml"
-    good.write_text("rules:\n  - category: A\n    terminated_by: [X, Y]\n")
-    assert read_yaml(good) == {"rules": [{"category": "A", "terminated_by": ["X", "Y"]}]}
-    twice = tmp_path / "twice.yml"
-    twice.write_text("rules:\n  - category: A\n    terminated_by: [X]\n    max_scope: 8\n    terminated_by: [Y]\n")
-    with pytest.raises(ValueError, match="line 5: the key 'terminated_by' is given twice"):
-        read_yaml(twice)
